@@ -116,9 +116,18 @@ def _build(
     return _scalar(loader, node, problems)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node, problems: list[MarkedProblem]) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         return [] if isinstance(node, yaml.SequenceNode) else {}
+    # Fast paths for the two commonest tags; everything else goes through the constructor.
+    if node.tag == _STR_TAG:
+        return node.value
+    if node.tag == _INT_TAG and node.value.isdigit() and node.value[:1] != "0":
+        return int(node.value)
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError) as exc:

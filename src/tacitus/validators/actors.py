@@ -1,0 +1,298 @@
+"""A rules: actor codes are well-formed, known and used consistently.
+
+An actor code is CAMEO trios: a country (or region, IGO...) or group trio, then role
+trios (GOV, MIL, REB, CVL...). A dataset's actors table (``actors.yaml``) may define
+codes and group trios the codebook lacks, and the names and aliases articles use for
+them. The consistency rules compare names case-insensitively, whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tacitus.schema.rules import define_rule
+from tacitus.validators.base import Check, Expectation, Inputs, register, trio_has, view
+
+ACTOR_CODE_PATTERN = r"^(?:[A-Z]{3}|[a-z]{3})+$"
+"""Trios of capital letters (lower case only for a CAMEO ethnic trio)."""
+FIGHTING_ROOTS = ("19", "20")
+"""Root codes where a civilian (CVL) initiator is implausible: fight, mass violence."""
+
+A001 = define_rule(
+    "A001",
+    "Actor code well-formed",
+    "error",
+    "An actor code is one or more trios of letters (PAKMIL, IRNGOV, IGOUNO), each in "
+    "capitals (lower case only for a CAMEO ethnic trio such as kur).",
+    "{field} {value!r} is not CAMEO trios of letters",
+    "actor1: {code: PAK-MIL}",
+)
+A002 = define_rule(
+    "A002",
+    "Actor country known",
+    "error",
+    "An actor's country is a country code the codebook knows (ISO 3166 alpha-3 or CAMEO).",
+    "{field} {value!r} is not a known country code",
+    "actor1_country: PAQ",
+)
+A003 = define_rule(
+    "A003",
+    "Actor code defined",
+    "error",
+    "The code is built from codebook trios (country or group, then roles), or the "
+    "dataset's actors table defines it or its group trio.",
+    "{field} {value!r}: {detail}",
+    "actor2: {code: IRNINSXYZ}   # XYZ is neither a role nor a group in actors.yaml",
+)
+A004 = define_rule(
+    "A004",
+    "Same name, same code",
+    "warning",
+    "Across the dataset, one actor name is coded one way: the name's less frequent codes "
+    "are reported (names the actors table defines are checked by A005 instead).",
+    "{field} {value!r} is coded {code} here but {usual} in {usual_count} other event(s)",
+    "e1: {name: Jaish al-Adl, code: IRNINS}  e2: {name: Jaish al-Adl, code: IRNINSJAD}",
+)
+A005 = define_rule(
+    "A005",
+    "Defined names use their code",
+    "error",
+    "A name or alias that the actors table (actors.yaml) defines is coded with the code "
+    "defined for it.",
+    "{field} {value!r} is defined in {defined_in} as {defined}, but coded {code} here",
+    "actor2: {name: Army of Justice, code: IRNREB}   # actors.yaml: alias of IRNINSJAD",
+)
+A006 = define_rule(
+    "A006",
+    "Actor1 differs from actor2",
+    "error",
+    "The source and the target of an event are different actors (a self-directed event "
+    "is almost always a coding slip).",
+    "actor1 and actor2 are both {value}",
+    "actor1: {code: PAKMIL}\nactor2: {code: PAKMIL}",
+)
+A007 = define_rule(
+    "A007",
+    "Actor role plausible for the event",
+    "warning",
+    "Civilians (CVL) do not initiate fighting or mass violence: a 19x or 20x event with a "
+    "civilian actor1 is usually a swapped source and target.",
+    "actor1 {value} is civilian but event code {code} is {root}x (fight / mass violence)",
+    'code: "195"\nactor1: {code: IRNCVL}',
+)
+
+
+def _side_checks(column: str) -> list[Check]:
+    side = column.removesuffix("_code")
+    country = f"{side}_country"
+    return [
+        Check(
+            A001,
+            "events",
+            "events",
+            (column,),
+            pl.col(column).is_not_null() & ~pl.col(column).str.contains(ACTOR_CODE_PATTERN),
+            field=column,
+            value=pl.col(column),
+        ),
+        Check(
+            A003,
+            "events",
+            "events",
+            (column, f"_{side}_problem"),
+            pl.col(f"_{side}_problem").is_not_null(),
+            field=column,
+            value=pl.col(column),
+            message={"detail": pl.col(f"_{side}_problem")},
+        ),
+        Check(
+            A002,
+            "events",
+            "events",
+            (country,),
+            lambda inputs: unknown_country(pl.col(country), inputs),
+            field=country,
+            value=pl.col(country),
+            expectation=lambda inputs: in_countries(country, inputs),
+        ),
+    ]
+
+
+def unknown_country(code: pl.Expr, inputs: Inputs) -> pl.Expr | None:
+    """True where a non-null country code is not one the reference knows.
+
+    Example:
+        >>> from tacitus.validators.reference import Reference
+        >>> from tacitus.validators.base import Context
+        >>> inputs = Inputs({}, Context(reference=Reference(countries=frozenset({"IRN"}))))
+        >>> pl.select(unknown_country(pl.lit("IRQ"), inputs)).item()
+        True
+    """
+    countries = inputs.context.ref().countries
+    if countries is None:
+        return None
+    return code.is_not_null() & ~code.is_in(sorted(countries))
+
+
+def in_countries(column: str, inputs: Inputs) -> Expectation | None:
+    """The GX built-in equivalent of :func:`unknown_country` on a column."""
+    countries = inputs.context.ref().countries
+    if countries is None:
+        return None
+    return Expectation(
+        "expect_column_values_to_be_in_set", {"column": column, "value_set": sorted(countries)}
+    )
+
+
+def _normalised(name: pl.Expr) -> pl.Expr:
+    return name.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def _stacked_names(inputs: Inputs) -> pl.LazyFrame | None:
+    """One row per (event, side) with a name and a code: name, code, field, key."""
+    events = inputs.table("events")
+    if events is None:
+        return None
+    keep = [
+        c
+        for c in ("event_id", "article_id", "source_file", "source_line")
+        if inputs.has("events", c)
+    ]
+    parts = []
+    for side in ("actor1", "actor2"):
+        if inputs.has("events", f"{side}_name", f"{side}_code"):
+            parts.append(
+                events.select(
+                    *keep,
+                    pl.col(f"{side}_name").alias("_name"),
+                    pl.col(f"{side}_code").alias("_code"),
+                    pl.lit(f"{side}_name").alias("_field"),
+                ).drop_nulls(["_name", "_code"])
+            )
+    if not parts:
+        return None
+    return pl.concat(parts).with_columns(_key=_normalised(pl.col("_name")))
+
+
+def _defined_names(inputs: Inputs) -> pl.LazyFrame | None:
+    """Key → codes the actors table defines for a name or alias (not codebook rows)."""
+    actors = inputs.table("actors")
+    if actors is None or not inputs.has("actors", "code", "name"):
+        return None
+    if inputs.has("actors", "defined_in"):
+        actors = actors.filter(pl.col("defined_in").fill_null("") != "codebook")
+    where = (
+        pl.col("defined_in") if inputs.has("actors", "defined_in") else pl.lit("the actors table")
+    )
+    names = actors.select(pl.col("name").alias("_alias"), "code", where.alias("_defined_in"))
+    if inputs.has("actors", "aliases"):
+        aliases = actors.select(
+            pl.col("aliases").alias("_alias"), "code", where.alias("_defined_in")
+        ).explode("_alias")
+        names = pl.concat([names, aliases])
+    return (
+        names.drop_nulls("_alias")
+        .with_columns(_key=_normalised(pl.col("_alias")))
+        .group_by("_key")
+        .agg(
+            pl.col("code").unique().sort().alias("_defined"),
+            pl.col("_defined_in").first(),
+        )
+    )
+
+
+@view("actor_names_defined")
+def _names_defined_view(inputs: Inputs) -> pl.LazyFrame | None:
+    stacked, defined = _stacked_names(inputs), _defined_names(inputs)
+    if stacked is None or defined is None:
+        return None
+    return stacked.join(defined, on="_key", how="inner").with_columns(
+        _defined_text=pl.col("_defined").list.join(" or ")
+    )
+
+
+@view("actor_names_usage")
+def _names_usage_view(inputs: Inputs) -> pl.LazyFrame | None:
+    stacked = _stacked_names(inputs)
+    if stacked is None:
+        return None
+    defined = _defined_names(inputs)
+    if defined is not None:
+        stacked = stacked.join(defined.select("_key"), on="_key", how="anti")
+    counts = stacked.group_by("_key", "_code").agg(pl.len().alias("_n"))
+    usual = (
+        counts.sort(["_key", "_n", "_code"], descending=[False, True, False])
+        .group_by("_key", maintain_order=True)
+        .agg(
+            pl.col("_code").first().alias("_usual"),
+            pl.col("_n").first().alias("_usual_n"),
+            pl.len().alias("_codes"),
+        )
+        .filter(pl.col("_codes") > 1)
+    )
+    return stacked.join(usual, on="_key", how="inner")
+
+
+register(
+    *_side_checks("actor1_code"),
+    *_side_checks("actor2_code"),
+    Check(
+        A001,
+        "casualties",
+        "casualties",
+        ("claimed_by",),
+        pl.col("claimed_by").is_not_null() & ~pl.col("claimed_by").str.contains(ACTOR_CODE_PATTERN),
+        field="claimed_by",
+        value=pl.col("claimed_by"),
+    ),
+    Check(
+        A004,
+        "events",
+        "actor_names_usage",
+        ("_code", "_usual"),
+        pl.col("_code") != pl.col("_usual"),
+        field=pl.col("_field"),
+        value=pl.col("_name"),
+        message={
+            "code": pl.col("_code"),
+            "usual": pl.col("_usual"),
+            "usual_count": pl.col("_usual_n"),
+        },
+        variant="name",
+    ),
+    Check(
+        A005,
+        "events",
+        "actor_names_defined",
+        ("_code", "_defined"),
+        ~pl.col("_defined").list.contains(pl.col("_code")),
+        field=pl.col("_field"),
+        value=pl.col("_name"),
+        message={
+            "code": pl.col("_code"),
+            "defined": pl.col("_defined_text"),
+            "defined_in": pl.col("_defined_in"),
+        },
+        variant="name",
+    ),
+    Check(
+        A006,
+        "events",
+        "events",
+        ("actor1_code", "actor2_code"),
+        pl.col("actor1_code") == pl.col("actor2_code"),
+        field="actor2_code",
+        value=pl.col("actor1_code"),
+    ),
+    Check(
+        A007,
+        "events",
+        "events",
+        ("event_code", "actor1_code"),
+        pl.col("event_code").str.slice(0, 2).is_in(FIGHTING_ROOTS)
+        & trio_has(pl.col("actor1_code"), "CVL"),
+        field="actor1_code",
+        value=pl.col("actor1_code"),
+        message={"code": pl.col("event_code"), "root": pl.col("event_code").str.slice(0, 2)},
+    ),
+)

@@ -1,0 +1,285 @@
+"""Turn a path into tables to validate: a dataset folder, an annotation file, a folder of
+built Parquet tables, or one Parquet file.
+
+- dataset folder (has ``dataset.toml``): built in memory with
+  ``tacitus.datasets.build.build_tables``; loading findings and the build report's
+  input event count (I004) come along.
+- annotation file (``.yaml``/``.yml``/``.json``): ``load_document`` then
+  ``tacitus.convert.to_tables`` for that one document.
+- built folder (``*.parquet``) or a single ``.parquet`` file: scanned lazily; a file that
+  cannot be read, or lacks columns, is an I001 finding rather than a crash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from tacitus.errors import TacitusError, UsageError
+from tacitus.schema.rules import RULES
+from tacitus.schema.tables import ALL_SCHEMAS, TABLES, Tables
+from tacitus.validators.base import Context, Frame, empty_findings, findings_frame
+from tacitus.validators.integrity import I001
+
+TABLE_NAMES = (*TABLES, "rejected")
+ANNOTATION_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclasses.dataclass
+class Loaded:
+    """What a path gave: tables, the context for the checks, and loading findings."""
+
+    tables: dict[str, Frame]
+    context: Context
+    findings: pl.DataFrame = dataclasses.field(default_factory=empty_findings)
+    """Problems found while reading (S and E rules, unreadable Parquet files)."""
+    table_files: dict[str, str] = dataclasses.field(default_factory=dict)
+    all_null: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    loaded_rules: tuple[str, ...] = ()
+    """Rules applied while reading (S, E) — they count as checked."""
+
+
+def load_path(path: Path) -> Loaded:
+    """Read what ``tacitus validate PATH`` was given.
+
+    Example:
+        >>> load_path(Path("no/such/place"))
+        Traceback (most recent call last):
+        ...
+        tacitus.errors.UsageError: no/such/place does not exist
+    """
+    if not path.exists():
+        raise UsageError(f"{path} does not exist")
+    if path.is_dir():
+        if (path / "dataset.toml").exists():
+            return load_dataset(path)
+        if any(path.glob("*.parquet")):
+            return load_parquet_folder(path)
+        raise UsageError(
+            f"{path} is neither a dataset folder (no dataset.toml) nor a folder of built "
+            "Parquet tables (no *.parquet)"
+        )
+    suffix = path.suffix.lower()
+    if suffix in ANNOTATION_SUFFIXES:
+        return load_annotation_file(path)
+    if suffix == ".parquet":
+        return load_parquet_file(path)
+    raise UsageError(
+        f"{path} is not a dataset folder, an annotation file (.yaml, .yml, .json) or a Parquet file"
+    )
+
+
+def _loading_rules() -> tuple[str, ...]:
+    return tuple(r for r in RULES if r[0] in ("S", "E") and r[1:] < "900")
+
+
+def _require(module: str, what: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise UsageError(f"validating {what} needs {module}, which is not available") from exc
+
+
+def load_dataset(dataset_dir: Path) -> Loaded:
+    """Build a dataset folder in memory and return its tables and loading findings.
+
+    Uses ``tacitus.datasets.build.build_tables``; where that is not installed, converts
+    the native annotation files directly (``documents_to_tables``).
+    """
+    try:
+        build = importlib.import_module("tacitus.datasets.build")
+    except ImportError:
+        return _convert_dataset(dataset_dir)
+    result = build.build_tables(dataset_dir)
+    config = getattr(result, "config", None)
+    context = Context(source=str(dataset_dir), input_events=_input_events(result))
+    floor = getattr(getattr(config, "dataset", None), "date_floor", None)
+    if floor is not None:
+        context.date_floor = floor
+    tables = result.tables
+    frames = tables.as_dict() if isinstance(tables, Tables) else dict(tables)
+    return Loaded(
+        tables=frames,
+        context=context,
+        findings=_as_frame(getattr(result, "findings", None)),
+        loaded_rules=_loading_rules(),
+    )
+
+
+def _convert_dataset(dataset_dir: Path) -> Loaded:
+    """A dataset's tables straight from its native annotation files (no build cache)."""
+    from tacitus.convert.dataset_files import load_actors, load_dataset_config
+    from tacitus.convert.native import NATIVE_SUFFIXES, load_document
+    from tacitus.convert.to_tables import ConvertContext, documents_to_tables
+
+    config = load_dataset_config(dataset_dir)
+    if config.sources.format != "native":
+        raise UsageError(
+            f"{dataset_dir}: validating a {config.sources.format} dataset needs "
+            "tacitus.datasets.build"
+        )
+    actors = load_actors(dataset_dir / "actors.yaml", display_path="actors.yaml")
+    source_dir = dataset_dir / config.sources.path
+    files = sorted(
+        p for p in source_dir.rglob("*") if p.is_file() and p.suffix.lower() in NATIVE_SUFFIXES
+    )
+    results = [load_document(p, display_path=p.relative_to(dataset_dir).as_posix()) for p in files]
+    convert = ConvertContext.create(actors.actors, actors_file=actors.source_file)
+    assembled = documents_to_tables(results, convert)
+    context = Context(source=str(dataset_dir), input_events=assembled.events_in)
+    if config.dataset.date_floor is not None:
+        context.date_floor = config.dataset.date_floor
+    findings = pl.concat([findings_frame(actors.problems), _as_frame(assembled.findings)])
+    return Loaded(assembled.tables.as_dict(), context, findings, loaded_rules=_loading_rules())
+
+
+def _as_frame(findings: Any) -> pl.DataFrame:
+    if findings is None:
+        return empty_findings()
+    if isinstance(findings, pl.DataFrame):
+        return findings.select(empty_findings().columns).cast(dict(empty_findings().schema))
+    return findings_frame(list(findings))
+
+
+def _input_events(result: Any) -> int | None:
+    """The number of events read, from a build result's report (None if not given)."""
+    report = getattr(result, "report", None)
+    for holder in (report, result):
+        if holder is None:
+            continue
+        for name in ("events_in", "input_events", "events_read"):
+            value = holder.get(name) if isinstance(holder, Mapping) else getattr(holder, name, None)
+            if isinstance(value, int):
+                return value
+    return None
+
+
+def find_dataset_dir(path: Path) -> Path | None:
+    """The dataset folder an annotation file belongs to (nearest dataset.toml above it).
+
+    Example:
+        >>> find_dataset_dir(Path("datasets/iran-pakistan-2024/articles/x.yaml")).name
+        'iran-pakistan-2024'
+    """
+    for parent in list(path.resolve().parents)[:4]:
+        if (parent / "dataset.toml").is_file():
+            return parent
+    return None
+
+
+def load_annotation_file(path: Path) -> Loaded:
+    """Read one annotation file and convert it to tables.
+
+    When the file lies in a dataset folder, that dataset's actors.yaml and date floor
+    apply, as in a build.
+    """
+    from tacitus.convert.native import load_document
+    from tacitus.convert.to_tables import ConvertContext, documents_to_tables
+
+    loaded = load_document(path)
+    context = Context(source=str(path))
+    convert = ConvertContext.create()
+    dataset_dir = find_dataset_dir(path)
+    if dataset_dir is not None:
+        from tacitus.convert.dataset_files import load_actors, load_dataset_config
+
+        try:
+            config = load_dataset_config(dataset_dir)
+        except TacitusError:
+            config = None
+        if config is not None and config.dataset.date_floor is not None:
+            context.date_floor = config.dataset.date_floor
+        actors = load_actors(dataset_dir / "actors.yaml", display_path="actors.yaml")
+        convert = ConvertContext.create(actors.actors, actors_file=actors.source_file)
+    assembled = documents_to_tables([loaded], convert)
+    context.input_events = assembled.events_in
+    return Loaded(
+        assembled.tables.as_dict(),
+        context,
+        _as_frame(assembled.findings),
+        loaded_rules=_loading_rules(),
+    )
+
+
+def load_parquet_folder(folder: Path) -> Loaded:
+    """Scan a folder of built tables (articles.parquet, events.parquet, ...)."""
+    loaded = Loaded(tables={}, context=Context(source=str(folder)))
+    for name in TABLE_NAMES:
+        path = folder / f"{name}.parquet"
+        if path.exists():
+            _scan_into(loaded, name, path, display=str(path))
+    return loaded
+
+
+def load_parquet_file(path: Path) -> Loaded:
+    """Scan one Parquet file as the table its name (or failing that, its columns) says."""
+    loaded = Loaded(tables={}, context=Context(source=str(path)))
+    name = table_of(path)
+    _scan_into(loaded, name, path, display=str(path))
+    return loaded
+
+
+def table_of(path: Path) -> str:
+    """Which table a Parquet file holds: its stem if that is a table name, else the
+    table whose columns it shares most of.
+
+    Example:
+        >>> table_of(Path("out/events.parquet"))
+        'events'
+    """
+    stem = path.stem.lower()
+    if stem in TABLE_NAMES:
+        return stem
+    for name in TABLE_NAMES:
+        if stem.endswith(name) or stem.startswith(name):
+            return name
+    try:
+        columns = set(pq.read_schema(path).names)
+    except Exception as exc:  # pyarrow raises several types for a bad file
+        raise UsageError(f"{path}: not a readable Parquet file ({exc})") from None
+    scores = {n: len(columns & set(ALL_SCHEMAS[n].names)) for n in TABLE_NAMES}
+    best = max(scores, key=lambda n: scores[n])
+    if scores[best] == 0:
+        raise UsageError(f"{path}: its columns match none of the tables ({', '.join(TABLE_NAMES)})")
+    return best
+
+
+def _scan_into(loaded: Loaded, name: str, path: Path, *, display: str) -> None:
+    loaded.table_files[name] = display
+    try:
+        metadata = pq.read_metadata(path)
+    except Exception as exc:  # pyarrow raises several types for a bad file
+        problem = I001.finding(
+            source_file=display, table=name, name=name, detail=f"cannot read the file ({exc})"
+        )
+        loaded.findings = pl.concat([loaded.findings, findings_frame([problem])])
+        return
+    loaded.tables[name] = pl.scan_parquet(path)
+    loaded.all_null[name] = _all_null_from_metadata(metadata)
+
+
+def _all_null_from_metadata(metadata: Any) -> set[str]:
+    """Columns every row group's statistics say are entirely null (or no rows at all)."""
+    paths = [metadata.schema.column(i).path for i in range(metadata.num_columns)]
+    if metadata.num_rows == 0:
+        return {p.split(".")[0] for p in paths}
+    result = set()
+    for i, name in enumerate(paths):
+        if "." in name:  # a nested (list) column: leaf statistics say nothing of the rows
+            continue
+        all_null = True
+        for g in range(metadata.num_row_groups):
+            group = metadata.row_group(g)
+            stats = group.column(i).statistics
+            if stats is None or not stats.has_null_count or stats.null_count != group.num_rows:
+                all_null = False
+                break
+        if all_null:
+            result.add(name)
+    return result

@@ -1,0 +1,230 @@
+"""The shared views: tables joined with the reference data their checks compare against.
+
+``events`` is the events table plus the article's publication day (``_published``), the
+codebook's entry for the event code (``cb_*``), the country's boxes (``b{k}_*``) and,
+when actor checks run, what the codebook says of each actor code (``_actor1_problem``,
+``_actor2_problem``). Joins are left joins on small tables, so the view has one row per
+event and streams.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from tacitus.schema.tables import TABLES
+from tacitus.validators.base import Inputs, view
+from tacitus.validators.dates import anchored_to_publication
+from tacitus.validators.reference import lookup_frame
+
+ACTOR_COLUMNS = ("actor1_code", "actor2_code")
+ACTOR_CODE_PATTERN = r"^(?:[A-Z]{3}|[a-z]{3})+$"
+
+
+def _published(inputs: Inputs) -> pl.LazyFrame | None:
+    articles = inputs.table("articles")
+    if articles is None or not inputs.has("articles", "article_id", "published"):
+        return None
+    return (
+        articles.select("article_id", "published")
+        .drop_nulls("article_id")
+        .group_by("article_id")
+        .agg(pl.col("published").first().alias("_published"))
+    )
+
+
+def _extra_groups(inputs: Inputs) -> dict[str, str]:
+    """Group trios the dataset's actors table adds (trios not country/role), → name."""
+    actors = inputs.table("actors")
+    if actors is None or not inputs.has("actors", "code"):
+        return {}
+    cols = [
+        c for c in ("code", "name", "country", "roles", "defined_in") if inputs.has("actors", c)
+    ]
+    frame = actors.select(cols).collect()
+    groups: dict[str, str] = {}
+    for row in frame.iter_rows(named=True):
+        if row.get("defined_in") == "codebook":
+            continue
+        code = row["code"] or ""
+        if len(code) > 3:
+            groups.setdefault(code, row.get("name") or code)
+        skip = {row.get("country")} | set(row.get("roles") or [])
+        for i in range(0, len(code) - 2, 3):
+            trio = code[i : i + 3]
+            if i > 0 and trio not in skip:
+                groups.setdefault(trio, row.get("name") or trio)
+    return groups
+
+
+def actor_problems(inputs: Inputs) -> pl.DataFrame | None:
+    """Code → codebook message for every distinct well-formed actor code (None if fine).
+
+    Codes the dataset's actors table defines are fine. Runs the codebook's Python
+    grammar once per distinct code, not per row.
+    """
+    ref = inputs.context.ref()
+    events = inputs.table("events")
+    present = [c for c in ACTOR_COLUMNS if inputs.has("events", c)]
+    if ref.check_actor is None or events is None or not present:
+        return None
+    codes = (
+        pl.concat([events.select(pl.col(c).alias("code")) for c in present])
+        .drop_nulls()
+        .unique()
+        .filter(pl.col("code").str.contains(ACTOR_CODE_PATTERN))
+        .collect(engine="streaming")
+    )
+    defined: set[str] = set()
+    if inputs.has("actors", "code"):
+        actors = inputs.table("actors")
+        assert actors is not None
+        defined = set(actors.select("code").collect()["code"].drop_nulls().to_list())
+    groups = _extra_groups(inputs)
+    check = ref.check_actor
+
+    def problem(code: str) -> tuple[str | None]:
+        if code in defined:
+            return (None,)
+        return (check(code, groups),)
+
+    return lookup_frame(codes.sort("code"), problem, {"problem": pl.String})
+
+
+@view("events")
+def events_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """Events with publication day, codebook entry, country boxes and actor lookups."""
+    events = inputs.table("events")
+    if events is None:
+        return None
+    ref = inputs.context.ref()
+    columns = inputs.columns("events")
+    published = _published(inputs)
+    if published is not None and "article_id" in columns:
+        events = events.join(published, on="article_id", how="left")
+    if ref.event_codes is not None and "event_code" in columns:
+        events = events.join(ref.event_codes.lazy(), on="event_code", how="left")
+    if ref.boxes is not None and "country" in columns:
+        events = events.join(ref.boxes.lazy().rename({"iso3": "country"}), on="country", how="left")
+    if any(inputs.wants(r) for r in ("A003",)):
+        problems = actor_problems(inputs)
+        if problems is not None:
+            for column in ACTOR_COLUMNS:
+                if column in columns:
+                    side = column.removesuffix("_code")
+                    events = events.join(
+                        problems.lazy().rename({"code": column, "problem": f"_{side}_problem"}),
+                        on=column,
+                        how="left",
+                    )
+    return events
+
+
+def _figure_lookup(inputs: Inputs) -> pl.DataFrame | None:
+    ref = inputs.context.ref()
+    casualties = inputs.table("casualties")
+    if ref.check_figure is None or casualties is None or not inputs.has("casualties", "quote"):
+        return None
+    keys = [c for c in ("quote", "low", "best", "high") if inputs.has("casualties", c)]
+    distinct = (
+        casualties.select(keys).drop_nulls("quote").unique().collect(engine="streaming").sort(keys)
+    )
+    for missing in {"low", "best", "high"} - set(keys):
+        distinct = distinct.with_columns(pl.lit(None, dtype=pl.Int64).alias(missing))
+    distinct = distinct.select("quote", "low", "best", "high")
+    check = ref.check_figure
+    return lookup_frame(distinct, check, {"_figure_agrees": pl.Boolean, "_figure_said": pl.String})
+
+
+@view("casualties")
+def casualties_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """Casualty rows, with what each row's quote says when the figure parser is there."""
+    casualties = inputs.table("casualties")
+    if casualties is None:
+        return None
+    if inputs.wants("K004"):
+        lookup = _figure_lookup(inputs)
+        if lookup is not None:
+            keys = [c for c in ("quote", "low", "best", "high") if inputs.has("casualties", c)]
+            casualties = casualties.join(
+                lookup.lazy().select(*keys, "_figure_agrees", "_figure_said"),
+                on=keys,
+                how="left",
+                nulls_equal=True,
+            )
+    return casualties
+
+
+@view("evidence")
+def evidence_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """Evidence rows with their article's text (``_text``) when the text is there."""
+    evidence = inputs.table("evidence")
+    if evidence is None:
+        return None
+    if inputs.has("evidence", "article_id") and inputs.has("articles", "article_id", "text"):
+        articles = inputs.table("articles")
+        assert articles is not None
+        text = (
+            articles.select("article_id", pl.col("text").alias("_text"))
+            .drop_nulls("article_id")
+            .unique("article_id", keep="first")
+        )
+        evidence = evidence.join(text, on="article_id", how="left")
+    return evidence
+
+
+@view("evidence_dates")
+def evidence_dates_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """Date quotes with the event's annotated window and what the quote resolves to."""
+    ref = inputs.context.ref()
+    if ref.resolve_date is None or not inputs.has("evidence", "event_id", "field", "quote"):
+        return None
+    if not inputs.has("events", "event_id", "article_id", "date_start"):
+        return None
+    published = _published(inputs)
+    evidence, events = inputs.table("evidence"), inputs.table("events")
+    if published is None or evidence is None or events is None:
+        return None
+    has_end = inputs.has("events", "date_end")
+    event_dates = events.select(
+        "event_id",
+        pl.col("article_id").alias("_event_article"),
+        pl.col("date_start").alias("_date_start"),
+        (pl.col("date_end") if has_end else pl.col("date_start")).alias("_date_end"),
+    ).unique("event_id", keep="first")
+    drop = [c for c in ("date_start", "date_end") if c in inputs.columns("evidence")]
+    dated = (
+        evidence.filter(pl.col("field") == "date")
+        .drop(drop)
+        .join(event_dates, on="event_id", how="inner")
+        .join(published, left_on="_event_article", right_on="article_id", how="inner")
+        .drop_nulls(["quote", "_published"])
+    )
+    if "article_id" not in inputs.columns("evidence"):
+        dated = dated.with_columns(pl.col("_event_article").alias("article_id"))
+    pairs = (
+        dated.select("quote", "_published")
+        .unique()
+        .collect(engine="streaming")
+        .sort("quote", "_published")
+    )
+    resolve = ref.resolve_date
+
+    def resolved(quote: str, published: dt.date) -> tuple[dt.date, dt.date] | None:
+        if not anchored_to_publication(quote):
+            return None
+        return resolve(quote, published)
+
+    lookup = lookup_frame(pairs, resolved, {"_resolved_start": pl.Date, "_resolved_end": pl.Date})
+    return dated.join(lookup.lazy(), on=["quote", "_published"], how="left")
+
+
+def _table_view(name: str) -> None:
+    @view(f"table:{name}")
+    def whole(inputs: Inputs) -> pl.LazyFrame | None:
+        return inputs.table(name)
+
+
+for _name in (*TABLES, "rejected"):
+    _table_view(_name)

@@ -1,0 +1,83 @@
+"""Label Studio JSON export: UTF-16 or code-point offsets, relations, deleted regions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tacitus.convert.labelstudio import read_labelstudio
+from tacitus.errors import InputError
+from tacitus.schema.document import quoted_fields
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "readers" / "labelstudio"
+
+
+def test_export_converts_each_task() -> None:
+    good, _ = read_labelstudio(DATA / "export.json")
+    assert good.problems == []
+    doc = good.document
+    assert doc is not None and doc.article.source == "Meridian Wire"
+    ev1, ev2 = doc.events
+    assert (ev1.id, ev1.code, ev2.code) == ("ev1", "195", "195")
+    assert ev1.actor1 is not None and ev1.actor1.code == "PAKAIR"
+    assert ev1.actor2 is not None and ev1.actor2.code == "IRNREB"
+    assert ev1.date is not None and ev1.date.precision == "day"
+    seven, several = ev1.casualties
+    assert seven.count == 7 and [b.count for b in seven.breakdown] == [3]
+    assert several.claimed_by == "PAKAIR"  # ClaimedBy Actor1 → the event's actor1 code
+    assert ev2.location is not None and ev2.location.adm1 == "Balochistan"  # a left relation
+    for event in doc.events:
+        for _, part in quoted_fields(event):
+            assert part.span is not None and doc.text[slice(*part.span)] == part.quote
+    # the region's offsets in the file are UTF-16 (the text has an emoji before "struck"...)
+    raw = json.loads((DATA / "export.json").read_text(encoding="utf-8"))
+    region = next(
+        r
+        for r in raw[0]["annotations"][1]["result"]
+        if r.get("id") == "ev2" and r["type"] == "labels"
+    )
+    assert region["value"]["start"] != ev2.start
+    lines = (DATA / "export.json").read_text(encoding="utf-8").splitlines()
+    assert "{" in lines[(ev1.line or 0) - 1]
+
+
+def test_broken_task_reports_and_converts_the_rest() -> None:
+    _, broken = read_labelstudio(DATA / "export.json")
+    assert sorted(p.rule for p in broken.problems) == [
+        "S003",
+        "S011",
+        "S011",
+        "S012",
+        "S014",
+        "S015",
+    ]
+    assert all(p.source_line for p in broken.problems)
+    warning = next(p for p in broken.problems if p.rule == "S015")
+    assert warning.severity == "warning"
+    assert broken.document is not None
+    assert [e.id for e in broken.document.events] == ["e1", "e2"]  # code-point offsets
+    assert [r.id for r in broken.raw_events] == ["e1", "e2", "e3"]
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        ("not json", "not JSON"),
+        ('[{"text": "a", "label": []}]', "JSON-MIN"),
+        ('{"a": 1}', "list of tasks"),
+    ],
+)
+def test_wrong_format(tmp_path: Path, content: str, why: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=why):
+        read_labelstudio(path)
+
+
+def test_a_task_without_text_is_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps([{"id": 1, "data": {"image": "x.png"}, "annotations": []}]))
+    (result,) = read_labelstudio(path)
+    assert result.document is None and [p.rule for p in result.problems] == ["S015"]
