@@ -125,6 +125,9 @@ def load_document_bytes(raw: bytes, name: str, *, base_dir: Path | None = None) 
         document = Document.model_validate(data)
     except ValidationError as exc:
         problems.extend(_validation_findings(exc, marked, name, data))
+        # The model failed, but a quote missing from the text is still worth reporting now,
+        # so the annotator sees every problem of the file in one pass.
+        problems.extend(_raw_missing_quotes(data, marked, name))
         problems = sort_findings(_unique(problems))
         return LoadResult(name, None, problems, raw_events, article_id, digest)
 
@@ -168,6 +171,49 @@ def resolve_quotes(document: Document, marked: Marked | None, name: str) -> list
                         **values,
                     )
                 )
+    return findings
+
+
+def _raw_missing_quotes(data: dict[str, Any], marked: Marked, name: str) -> list[Finding]:
+    """E001 for quotes of a document that failed its model (checked on the raw values)."""
+    article = data.get("article")
+    text = article.get("text") if isinstance(article, dict) else None
+    events = data.get("events")
+    if not isinstance(text, str) or not isinstance(events, list):
+        return []
+    findings: list[Finding] = []
+
+    def walk(node: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, (*path, i))
+            return
+        if not isinstance(node, dict):
+            return
+        quote, prefix, suffix = node.get("quote"), node.get("prefix"), node.get("suffix")
+        if (
+            isinstance(quote, str)
+            and quote
+            and "start" not in node
+            and (prefix is None or isinstance(prefix, str))
+            and (suffix is None or isinstance(suffix, str))
+            and not _find_all(text, quote, prefix, suffix)
+        ):
+            part = Quoted.model_construct(quote=quote, prefix=prefix, suffix=suffix)
+            findings.append(
+                E001.finding(
+                    source_file=name,
+                    source_line=marked.line_of((*path, "quote")),
+                    table="evidence",
+                    field=_dotted(path),
+                    value=quote,
+                    detail=_near_miss(text, quote, part),
+                )
+            )
+        for key, value in node.items():
+            walk(value, (*path, key))
+
+    walk(events, ("events",))
     return findings
 
 
