@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build tacitus's packaged CAMEO codebook from the shared reference files.
 
-Reads the reference folder (default ``../shared/reference`` beside the repository) and
+Reads the reference folder (default ``tests/data/reference``, copies of the public files) and
 writes compact UTF-8 TSV tables plus ``metadata.json`` into ``src/tacitus/schema/data/``.
 The output is deterministic: the same reference files always give the same bytes.
 
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_REFERENCE = REPO / ".." / "shared" / "reference"
+DEFAULT_REFERENCE = REPO / "tests" / "data" / "reference"
 DEFAULT_OUT = REPO / "src" / "tacitus" / "schema" / "data"
 
 CODEBOOK_VERSION = "cameo-1.1b3+gdelt-2013/tacitus-1"

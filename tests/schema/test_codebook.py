@@ -1,6 +1,6 @@
-"""The packaged CAMEO codebook, held against the shared reference files.
+"""The packaged CAMEO codebook, held against the public reference files.
 
-Tests that read ../shared/reference skip only when that folder is absent. Every place
+The reference files are copied into tests/data/reference, so these tests run everywhere. Every place
 where the packaged tables deliberately differ from a reference file is listed here; a
 new difference fails the comparison that finds it.
 """
@@ -33,7 +33,8 @@ from tacitus.schema.codebook import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-REFERENCE = Path(__file__).parents[2] / ".." / "shared" / "reference"
+# Copies of the public reference files (tests/data/reference/README.md says where each is from).
+REFERENCE = REPO / "tests" / "data" / "reference"
 DATA = REPO / "src" / "tacitus" / "schema" / "data"
 
 
