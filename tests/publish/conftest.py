@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import functools
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import headless
 import publish_sample
 
 from tacitus.datasets.publish import PublishResult, publish_tables
@@ -42,57 +42,23 @@ def release_copy(release: PublishResult, tmp_path: Path) -> Path:
     return target
 
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-    "--hide-scrollbars",
-]
-
-
-def _find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 @pytest.fixture(scope="session")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
-    """A function: run headless Chromium on a file and return ``--dump-dom`` (or screenshot).
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., headless.Rendered]:
+    """``chromium(page, screenshot=None)``: the page in headless Chromium (DOM and console).
 
-    Skipped when Chromium is not installed, except in CI (``CI=true``), where it fails.
+    Skipped when Chromium is not installed, unless ``CI`` or ``TACITUS_REQUIRE_BROWSER``
+    is set: then the tests fail, so that CI cannot pass without running them.
     """
-    binary = _find_chromium()
+    binary = headless.find_chromium()
     if binary is None:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("chromium is not installed (CI must run the browser tests)")
+        required = headless.browser_required()
+        if required:
+            pytest.fail(
+                f"chromium is not installed and {required} is set (apt-get install chromium)"
+            )
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
     profile = tmp_path_factory.mktemp("chromium-profile")
-
-    def run(page: Path, *, screenshot: Path | None = None) -> str:
-        args = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
-        if screenshot is not None:
-            args += ["--window-size=1200,2400", f"--screenshot={screenshot}"]
-        else:
-            args += ["--dump-dom"]
-        done = subprocess.run(
-            [*args, page.resolve().as_uri()],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done.stdout
-
-    return run
+    return functools.partial(headless.render, binary, profile)
 
 
 @pytest.fixture(scope="session")

@@ -147,3 +147,51 @@ def test_world_outline_is_well_formed() -> None:
     for _kind, name, ring in rings:
         assert len(ring) >= 3, name
         assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in ring), name
+
+
+def _tolls(
+    *rows: tuple[dt.date, dt.date | None, int | None, int | None, int | None],
+) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows,
+        schema={
+            "date_start": pl.Date,
+            "date_end": pl.Date,
+            "killed_low": pl.Int64,
+            "killed_best": pl.Int64,
+            "killed_high": pl.Int64,
+        },
+        orient="row",
+    )
+
+
+def test_casualty_tolls_for_a_period_are_listed_not_plotted() -> None:
+    day, later = dt.date(2024, 1, 18), dt.date(2024, 1, 30)
+    events = _tolls(
+        (day, day, 2, None, 9),
+        (day, None, 7, 7, 7),
+        (dt.date(2024, 1, 1), later, 24, None, 99),
+        (dt.date(2024, 1, 1), later, 24, None, 99),
+    )
+    svg = release_page.casualties_svg(events)
+    assert svg.count('class="range"') == 1
+    assert 'data-date="2024-01-18" data-low="9" data-best="9" data-high="16"' in svg
+    assert "2 event(s) with a toll for a period longer than a day" in svg
+    assert "2024-01-01 – 2024-01-30: 24–99 killed, in 2 events" in svg
+    # Only period tolls: nothing to plot, but the note still says what there is.
+    only_periods = release_page.casualties_svg(events.tail(2))
+    assert "No casualty figures for single days" in only_periods
+    assert "24–99 killed" in only_periods
+
+
+def test_casualties_over_a_long_span_are_weekly_and_gaps_stay_empty() -> None:
+    events = _tolls(
+        (dt.date(2024, 1, 3), None, 1, 1, 1),
+        (dt.date(2024, 1, 4), None, 2, 3, 4),
+        (dt.date(2024, 9, 2), dt.date(2024, 9, 6), 5, 5, 5),  # within one week: plotted
+    )
+    svg = release_page.casualties_svg(events)
+    assert svg.count('class="range"') == 2  # weeks with figures only, no zero bars
+    assert 'data-date="2024-01-01" data-low="3" data-best="4" data-high="5"' in svg
+    assert 'data-date="2024-09-02"' in svg
+    assert "per week" in svg

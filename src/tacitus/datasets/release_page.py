@@ -236,7 +236,7 @@ def render_index(
     body.append('<h2 id="charts">Charts</h2>\n<div class="charts">\n')
     body.append(_figure("Events per week, by CAMEO root code", events_per_week_svg(events, names)))
     body.append(
-        _figure("People killed over time (low–high band, best line)", casualties_svg(events))
+        _figure("People killed over time (low–high band, best estimate)", casualties_svg(events))
     )
     body.append(_figure("Where events happened", map_svg(events, country_boxes)))
     body.append(_figure("Top actor pairs (actor1 → actor2)", actor_pairs_svg(events)))
@@ -468,60 +468,108 @@ def _root_colour(code: str) -> str:
     return ROOT_COLOURS[int(code) - 1] if code.isdigit() and 1 <= int(code) <= 20 else "#999"
 
 
-def casualty_series(events: pl.DataFrame, *, weekly: bool = False) -> pl.DataFrame:
-    """People killed per day (or week) of ``date_start``: summed low, best, high estimates.
-
-    A missing low or high counts as the best figure; a missing best as the low one.
-
-    Example:
-        >>> ev = pl.DataFrame({"date_start": [dt.date(2024, 1, 18)] * 2,
-        ...     "killed_low": [2, 7], "killed_best": [None, 7], "killed_high": [9, 7]})
-        >>> casualty_series(ev).row(0)
-        (datetime.date(2024, 1, 18), 9, 9, 16)
-    """
+def _casualty_frame(events: pl.DataFrame, weekly: bool) -> pl.DataFrame:
+    """Events with a death toll, with ``low``/``best``/``high`` filled in and the ``bin`` of
+    their date_start; ``single`` is whether date_end falls in the same bin."""
     low = pl.coalesce("killed_low", "killed_best", "killed_high")
     best = pl.coalesce("killed_best", "killed_low", "killed_high")
     high = pl.coalesce("killed_high", "killed_best", "killed_low")
-    day = pl.col("date_start").dt.truncate("1w") if weekly else pl.col("date_start")
+    end = pl.coalesce("date_end", "date_start")
+    if weekly:
+        start_bin, end_bin = pl.col("date_start").dt.truncate("1w"), end.dt.truncate("1w")
+    else:
+        start_bin, end_bin = pl.col("date_start"), end
+    return events.filter(pl.col("date_start").is_not_null() & high.is_not_null()).select(
+        start_bin.alias("date"),
+        pl.col("date_start"),
+        end.alias("date_end"),
+        low.alias("low"),
+        best.alias("best"),
+        high.alias("high"),
+        (start_bin == end_bin).alias("single"),
+    )
+
+
+def casualty_series(events: pl.DataFrame, *, weekly: bool = False) -> pl.DataFrame:
+    """People killed per day (or week) of ``date_start``: summed low, best, high estimates.
+
+    A missing low or high counts as the best figure; a missing best as the low one. Only
+    events dated within one day (week) count: a toll for a longer period belongs to no
+    single day (see :func:`casualty_periods`).
+
+    Example:
+        >>> ev = pl.DataFrame({"date_start": [dt.date(2024, 1, 18)] * 3,
+        ...     "date_end": [dt.date(2024, 1, 18), None, dt.date(2024, 1, 30)],
+        ...     "killed_low": [2, 7, 50], "killed_best": [None, 7, None],
+        ...     "killed_high": [9, 7, 90]})
+        >>> casualty_series(ev).row(0)
+        (datetime.date(2024, 1, 18), 9, 9, 16)
+    """
     return (
-        events.filter(pl.col("date_start").is_not_null() & high.is_not_null())
-        .group_by(day.alias("date"))
-        .agg(low.sum().alias("low"), best.sum().alias("best"), high.sum().alias("high"))
+        _casualty_frame(events, weekly)
+        .filter("single")
+        .group_by("date")
+        .agg(pl.col("low").sum(), pl.col("best").sum(), pl.col("high").sum())
         .sort("date")
     )
 
 
-def casualties_svg(events: pl.DataFrame) -> str:
-    """A band (low–high) and line (best) of people killed per day (per week over spans
-    longer than 120 days); bins without figures count as 0; one ``rect.range`` per bin
-    with figures.
+def casualty_periods(events: pl.DataFrame, *, weekly: bool = False) -> pl.DataFrame:
+    """The death tolls that :func:`casualty_series` leaves out, for periods longer than a
+    day (week): one row per distinct (date_start, date_end, low, best, high), with
+    ``events``, how many events report it.
 
     Example:
-        >>> ev = pl.DataFrame({"date_start": [dt.date(2024, 1, 18)], "killed_low": [2],
-        ...                    "killed_best": [None], "killed_high": [9]})
+        >>> ev = pl.DataFrame({"date_start": [dt.date(2024, 1, 1)] * 2,
+        ...     "date_end": [dt.date(2024, 1, 17)] * 2, "killed_low": [24, 24],
+        ...     "killed_best": [None, None], "killed_high": [99, 99]})
+        >>> casualty_periods(ev).rows()
+        [(datetime.date(2024, 1, 1), datetime.date(2024, 1, 17), 24, 24, 99, 2)]
+    """
+    return (
+        _casualty_frame(events, weekly)
+        .filter(~pl.col("single"))
+        .group_by("date_start", "date_end", "low", "best", "high")
+        .len("events")
+        .sort("date_start", "date_end", "low", "high")
+    )
+
+
+def casualties_svg(events: pl.DataFrame) -> str:
+    """A band (low–high) with the best estimate of people killed per day (per week over
+    spans longer than 120 days): one ``rect.range`` and ``line.best`` per bin with
+    figures; bins without figures are left empty, not drawn as zero. Tolls for periods
+    longer than a bin are listed under the chart, not spread over it.
+
+    Example:
+        >>> ev = pl.DataFrame({"date_start": [dt.date(2024, 1, 18)],
+        ...     "date_end": [dt.date(2024, 1, 18)], "killed_low": [2],
+        ...     "killed_best": [None], "killed_high": [9]})
         >>> casualties_svg(ev).count('class="range"')
         1
     """
-    series = casualty_series(events)
+    dates: list[dt.date] = _casualty_frame(events, False).get_column("date").to_list()
+    weekly = bool(dates) and (max(dates) - min(dates)).days > 120
+    series = casualty_series(events, weekly=weekly)
+    periods = casualty_periods(events, weekly=weekly)
+    unit = "week" if weekly else "day"
+    period_note = _periods_note(periods, unit)
     if series.is_empty():
-        return _empty_svg("No casualty figures")
-    days_with_figures: list[dt.date] = series.get_column("date").to_list()
-    weekly = (days_with_figures[-1] - days_with_figures[0]).days > 120
-    if weekly:
-        series = casualty_series(events, weekly=True)
+        return _empty_svg("No casualty figures for single days") + period_note
     step = dt.timedelta(days=7 if weekly else 1)
     first, last = series.get_column("date").min(), series.get_column("date").max()
     assert isinstance(first, dt.date) and isinstance(last, dt.date)
-    by_bin = {r["date"]: r for r in series.to_dicts()}
+    n_bins = (last - first) // step + 1
+    pad = max(0, 14 - n_bins)  # at least 14 bins wide, so one bin is not the whole chart
+    first -= step * (pad // 2)
+    last += step * (pad - pad // 2)
     bins = [first + step * i for i in range((last - first) // step + 1)]
-    filled = [by_bin.get(b, {"date": b, "low": 0, "best": 0, "high": 0}) for b in bins]
-    first -= step
-    last += step
-    span = max(1, (last - first).days)
+    end = last + step
+    span = (end - first).days
     width, height, left, right, top, bottom = 480, 240, 40, 12, 10, 42
     plot_w, plot_h = width - left - right, height - top - bottom
-    ticks = _ticks(float(max(series.get_column("high").to_list(), default=1) or 1))
-    y_max = ticks[-1]
+    y_max = _ticks(float(max(series.get_column("high").to_list(), default=1) or 1))[-1]
+    ticks = _ticks(y_max)
 
     def px(day: dt.date) -> float:
         return left + (day - first).days / span * plot_w
@@ -531,7 +579,7 @@ def casualties_svg(events: pl.DataFrame) -> str:
 
     out = [
         f'<svg viewBox="0 0 {width} {height}" role="img" class="chart casualties" '
-        'aria-label="People killed per day">\n'
+        f'aria-label="People killed per {unit}">\n'
     ]
     for t in ticks:
         out.append(
@@ -539,47 +587,56 @@ def casualties_svg(events: pl.DataFrame) -> str:
             f'y2="{py(t):.1f}"/><text x="{left - 4}" y="{py(t) + 4:.1f}" '
             f'text-anchor="end">{_fmt(t)}</text>\n'
         )
-    rows = series.to_dicts()
-    if len(filled) > 1:
-        upper = " ".join(f"{px(r['date']):.1f},{py(r['high']):.1f}" for r in filled)
-        lower = " ".join(f"{px(r['date']):.1f},{py(r['low']):.1f}" for r in reversed(filled))
-        best = " ".join(f"{px(r['date']):.1f},{py(r['best']):.1f}" for r in filled)
+    for r in series.iter_rows(named=True):
+        x0, x1 = px(r["date"]), px(r["date"] + step)
+        y_high, y_low, y_best = py(r["high"]), py(r["low"]), py(r["best"])
+        label = f"{unit} {r['date']}: {r['low']}–{r['high']} killed (best {r['best']})"
         out.append(
-            f'<polygon class="band" points="{upper} {lower}" fill="#f4a3a8" '
-            'fill-opacity="0.45" stroke="none"/>\n'
-            f'<polyline class="best-line" points="{best}" fill="none" stroke="#b2182b" '
-            'stroke-width="2"/>\n'
+            f'<g><title>{_text(label)}</title><rect class="range" data-date="{r["date"]}" '
+            f'data-low="{r["low"]}" data-best="{r["best"]}" data-high="{r["high"]}" '
+            f'x="{x0:.1f}" y="{y_high - 0.75:.1f}" width="{x1 - x0:.1f}" '
+            f'height="{y_low - y_high + 1.5:.1f}" fill="#f4a3a8" fill-opacity="0.7"/>'
+            f'<line class="best" x1="{x0:.1f}" x2="{x1:.1f}" y1="{y_best:.1f}" '
+            f'y2="{y_best:.1f}" stroke="#b2182b" stroke-width="2.5"/></g>\n'
         )
-    for r in rows:
-        x = px(r["date"])
-        label = f"{r['date']}: {r['low']}–{r['high']} killed (best {r['best']})"
-        out.append(
-            f'<rect class="range" data-date="{r["date"]}" data-low="{r["low"]}" '
-            f'data-best="{r["best"]}" data-high="{r["high"]}" x="{x - 3:.1f}" '
-            f'y="{py(r["high"]):.1f}" width="6" '
-            f'height="{max(1.0, py(r["low"]) - py(r["high"])):.1f}" fill="#e7636e" '
-            f'fill-opacity="0.6"><title>{_text(label)}</title></rect>'
-            f'<circle class="best" cx="{x:.1f}" cy="{py(r["best"]):.1f}" r="3.5" '
-            f'fill="#b2182b"><title>{_text(label)}</title></circle>\n'
-        )
-    days = [first + step * i for i in range((last - first) // step + 1)]
-    every = max(1, math.ceil(len(days) / 6))
-    for i, day in enumerate(days):
+    every = max(1, math.ceil(len(bins) / 6))
+    for i, day in enumerate(bins):
         if i % every == 0:
             out.append(
+                f'<line class="axis" x1="{px(day):.1f}" x2="{px(day):.1f}" '
+                f'y1="{top + plot_h}" y2="{top + plot_h + 4}"/>'
                 f'<text x="{px(day):.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
                 f"{day:%d %b}</text>\n"
             )
     out.append(
         f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" '
         f'y2="{top + plot_h}"/>\n'
-        f'<text x="{left}" y="{height - 6}">{"week" if weekly else "day"} of the event '
-        "(date_start)</text>\n</svg>\n"
-        '<p class="note">Sums of the events\' killed_low / killed_best / killed_high per '
-        f"{'week' if weekly else 'day'} (a missing best counts as the low figure). An "
-        "event reported by several articles counts once per article.</p>\n"
+        f'<text x="{left}" y="{height - 6}">{unit} of the event (date_start)</text>\n</svg>\n'
+        '<p class="note">Sums per '
+        f"{unit} of the events' killed_low–killed_high (band) and killed_best (line; a "
+        "missing best counts as the low figure). Empty means no figures, not zero. An event "
+        "reported by several articles counts once per article.</p>\n" + period_note
     )
     return "".join(out)
+
+
+def _periods_note(periods: pl.DataFrame, unit: str, limit: int = 4) -> str:
+    if periods.is_empty():
+        return ""
+    items = [
+        f"{r['date_start']} – {r['date_end']}: {r['low']}–{r['high']} killed"
+        + (f" (best {r['best']})" if r["best"] != r["low"] else "")
+        + (f", in {r['events']} events" if r["events"] > 1 else "")
+        for r in periods.head(limit).iter_rows(named=True)
+    ]
+    more = periods.height - limit
+    if more > 0:
+        items.append(f"and {more} more")
+    total = int(periods.get_column("events").sum())
+    return (
+        f'<p class="note periods">Not in the chart: {total} event(s) with a toll for a period '
+        f"longer than a {unit}: {_text('; '.join(items))}.</p>\n"
+    )
 
 
 def actor_pairs_svg(events: pl.DataFrame, top: int = 10) -> str:
@@ -874,15 +931,20 @@ def map_svg(events: pl.DataFrame, boxes: pl.DataFrame | None = None) -> str:
             f'stroke-width="0.6"><title>{_text(name)}</title></polygon>\n'
         )
     if boxes is not None:
+        placed: list[tuple[float, float]] = []
         for box in boxes.iter_rows(named=True):
             x0, y0 = xy(box["min_lon"], box["max_lat"])
             x1, y1 = xy(box["max_lon"], box["min_lat"])
+            label_y = y0 + 12
+            while any(abs(x0 - px) < 30 and abs(label_y - py) < 12 for px, py in placed):
+                label_y += 12  # keep the labels of nearby boxes apart
+            placed.append((x0, label_y))
             out.append(
                 f'<rect class="country-box" data-country="{_attr(box["iso3"])}" '
                 f'x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
                 'fill="none" stroke="#8a6d3b" stroke-width="1" stroke-dasharray="5 3">'
                 f"<title>{_text(box['name'])} ({_text(box['iso3'])}): bounding box</title></rect>"
-                f'<text x="{x0 + 3:.1f}" y="{y0 + 12:.1f}" fill="#6d5630">'
+                f'<text x="{x0 + 3:.1f}" y="{label_y:.1f}" fill="#6d5630">'
                 f"{_text(box['iso3'])}</text>\n"
             )
     step = next(s for s in (2, 5, 10, 15, 30, 60) if (east - west) / s <= 8)
