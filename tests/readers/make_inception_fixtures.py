@@ -62,7 +62,7 @@ def build_cas() -> cassis.Cas:
             title="Pakistan strikes inside Iran (test fixture written for tacitus)",
         )
     )
-    air_force = arg("its air force", code="PAKAIR")
+    air_force = arg("its air force", code="PAKMIL")
     hideouts = arg("militant hideouts", code="IRNREB")
     thursday = arg("on Thursday", date="2024-01-18", precision="day")
     saravan = arg(

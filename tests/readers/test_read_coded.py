@@ -197,3 +197,33 @@ def test_bad_rows_are_findings_and_skipped(tmp_path: Path) -> None:
     result = read_gdelt(path)
     assert [(p.rule, p.source_line) for p in result.problems] == [("S020", 2), ("S020", 4)]
     assert result.events.height == 2 and result.rows_read == 4
+
+
+@pytest.mark.parametrize(
+    ("prec", "start", "end", "ours"),
+    [
+        ("1", "2003-11-02", "2003-11-02", "day"),
+        ("2", "2003-11-02", "2003-11-06", "week"),
+        ("3", "2003-11-02", "2003-11-12", "month"),  # UCDP "week" longer than 7 days
+        ("4", "2003-11-02", "2003-11-24", "month"),
+        ("4", "2003-11-24", "2003-12-24", "year"),  # 8-30 days across two months
+        ("5", "2003-01-01", "2003-12-31", "year"),
+        ("5", "2003-11-24", "2004-02-01", "year"),  # crosses a year: D006 reports it
+    ],
+)
+def test_ucdp_date_precision_fits_the_window(prec: str, start: str, end: str, ours: str) -> None:
+    from tacitus.convert.dates import window_precision_ok
+    from tacitus.convert.ucdp import date_precision
+
+    a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    assert date_precision(prec, a, b) == ours
+    if a.year == b.year:
+        assert window_precision_ok(a, b, ours)
+
+
+def test_ucdp_precisions_on_the_fixture_all_fit_their_windows() -> None:
+    from tacitus.convert.dates import window_precision_ok
+
+    events = read_ucdp(UCDP).events
+    for row in events.iter_rows(named=True):
+        assert window_precision_ok(row["date_start"], row["date_end"], row["date_precision"])

@@ -21,12 +21,12 @@ def test_export_converts_each_task() -> None:
     assert doc is not None and doc.article.source == "Meridian Wire"
     ev1, ev2 = doc.events
     assert (ev1.id, ev1.code, ev2.code) == ("ev1", "195", "195")
-    assert ev1.actor1 is not None and ev1.actor1.code == "PAKAIR"
+    assert ev1.actor1 is not None and ev1.actor1.code == "PAKMIL"
     assert ev1.actor2 is not None and ev1.actor2.code == "IRNREB"
     assert ev1.date is not None and ev1.date.precision == "day"
     seven, several = ev1.casualties
     assert seven.count == 7 and [b.count for b in seven.breakdown] == [3]
-    assert several.claimed_by == "PAKAIR"  # ClaimedBy Actor1 → the event's actor1 code
+    assert several.claimed_by == "PAKMIL"  # ClaimedBy Actor1 → the event's actor1 code
     assert ev2.location is not None and ev2.location.adm1 == "Balochistan"  # a left relation
     for event in doc.events:
         for _, part in quoted_fields(event):
@@ -81,3 +81,21 @@ def test_a_task_without_text_is_a_finding(tmp_path: Path) -> None:
     path.write_text(json.dumps([{"id": 1, "data": {"image": "x.png"}, "annotations": []}]))
     (result,) = read_labelstudio(path)
     assert result.document is None and [p.rule for p in result.problems] == ["S015"]
+
+
+def test_ascii_escaped_export_keeps_lines_and_offsets(tmp_path: Path) -> None:
+    """json.dump's default escapes emoji as surrogate pairs: still read, lines kept."""
+    tasks = json.loads((DATA / "export.json").read_text(encoding="utf-8"))
+    path = tmp_path / "ascii.json"
+    text = json.dumps(tasks, indent=2)  # ensure_ascii: "\ud83d\udee9" in the file
+    assert "\\ud83d" in text
+    path.write_text(text, encoding="ascii")
+    ours = read_labelstudio(path)
+    original = read_labelstudio(DATA / "export.json")
+    for a, b in zip(ours, original, strict=True):
+        assert a.document is not None and b.document is not None
+        assert [e.model_dump(exclude={"line"}) for e in a.document.events] == [
+            e.model_dump(exclude={"line"}) for e in b.document.events
+        ]
+        assert [p.rule for p in a.problems] == [p.rule for p in b.problems]
+        assert all(p.source_line for p in a.problems)

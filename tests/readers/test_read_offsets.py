@@ -43,3 +43,25 @@ def test_every_code_point_boundary_maps_back_and_forth(text: str) -> None:
         u = m.to_utf16(i)
         assert u == utf16_length(text[:i])
         assert m.to_python(u) == i
+
+
+_astral_text = st.text(
+    alphabet=st.sampled_from(["a", " ", "é", "\u0627", "😀", "🇵", "🇰", "𝐀", "\U00020000", "\n"]),
+    min_size=1,
+    max_size=30,
+)
+
+
+@given(_astral_text, st.data())
+def test_utf16_spans_resolve_to_the_annotated_slice(text: str, data: st.DataObject) -> None:
+    """What Label Studio and INCEpTION record (UTF-16 offsets + text) gives the same slice."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    quote = text[start:end]
+    m = OffsetMap(text)
+    s16, e16 = utf16_length(text[:start]), utf16_length(text[:end])
+    got = resolve_span(m, s16, e16, quote, prefer="utf16")
+    assert got is not None and text[got.start : got.end] == quote
+    # the same span written in code points (some exports do) is found as well
+    got = resolve_span(m, start, end, quote, prefer="utf16")
+    assert got is not None and text[got.start : got.end] == quote

@@ -23,7 +23,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from tacitus.convert.native import LoadResult
+from tacitus.convert.native import LoadResult, RawEvent
 from tacitus.convert.offsets import OffsetMap
 from tacitus.convert.readers import (
     S012,
@@ -183,13 +183,7 @@ def _parse(lines: list[str], aset: AnnotationSet) -> None:
         elif _EQUIV.match(line):
             continue
         else:
-            aset.problems.append(
-                S015.finding(
-                    source_file=aset.name,
-                    source_line=number,
-                    detail=f"not a brat annotation line: {line[:60]!r}",
-                )
-            )
+            _malformed(line, number, aset)
     for number, target, ident, fields, errors in pending:
         _apply(number, target, ident, fields, errors, aset)
     if converted:
@@ -201,6 +195,36 @@ def _parse(lines: list[str], aset: AnnotationSet) -> None:
                 "Python build?); converted to Python offsets",
             )
         )
+
+
+def _malformed(line: str, number: int, aset: AnnotationSet) -> None:
+    """Report a line no pattern matches; an event's line still counts as an event."""
+    ident = line.split("\t", 1)[0] if "\t" in line else None
+    kinds = {
+        "T": "text-bound",
+        "E": "event",
+        "R": "relation",
+        "A": "attribute",
+        "M": "attribute",
+        "N": "normalization",
+        "#": "note",
+    }
+    kind = kinds.get(ident[0]) if ident else None
+    if ident and kind:
+        detail = f"{ident}: incomplete or malformed {kind} line (truncated?): {line[:60]!r}"
+    else:
+        detail = f"not a brat annotation line: {line[:60]!r}"
+    if ident and ident.startswith("E"):
+        aset.unread_events.append(RawEvent(ident, number))
+    aset.problems.append(
+        S015.finding(
+            source_file=aset.name,
+            source_line=number,
+            field=ident,
+            value=line[:60],
+            detail=detail,
+        )
+    )
 
 
 def _text_bound(
@@ -322,6 +346,112 @@ def event_names() -> dict[str, str]:
                 names[_name_key(re.sub(r"\s*\(\d+\)$", "", long_label))] = code
         _NAMES = names
     return _NAMES
+
+
+_ROLES = "Actor1?:Actor, Actor2?:Actor, Location?:Location, Date?:Date, Casualty*:Casualty"
+_ANNOTATION_HEAD = """\
+# tacitus: CAMEO events for brat (https://brat.nlplab.org/configuration.html).
+# Copy this file and visual.conf into the brat data folder of the collection.
+# Event types are CAMEO event codes with an E in front (E195 = 195, Employ aerial
+# weapons); the two-digit root codes only group them. Roles: Actor1, Actor2, Location,
+# Date (once each) and Casualty (any number). Values a closed list cannot hold (an actor
+# code, a date, a count) go in the span's note: see docs/formats.md.
+# Generated from the tacitus codebook ({version}) by tacitus.convert.brat.render_config.
+
+[entities]
+
+Actor
+Date
+Location
+Casualty
+
+[relations]
+
+# A casualty figure that breaks down another (3 women of 7 killed): Arg1 is the part.
+PartOf\tArg1:Casualty, Arg2:Casualty
+
+[events]
+
+"""
+_ANNOTATION_TAIL = """
+[attributes]
+
+DatePrecision\tArg:Date, Value:day|week|month|year
+GeoPrecision\tArg:Location, Value:exact|locality|adm2|adm1|country|region
+CasualtyKind\tArg:Casualty, Value:killed|injured|missing|abducted|arrested|displaced
+Category\tArg:Casualty, Value:civilians|combatants|security_forces|unknown
+ClaimedBy\tArg:Casualty, Value:Actor1|Actor2
+"""
+_VISUAL_HEAD = """\
+# tacitus: how brat shows the CAMEO types (long label | short label).
+# Generated from the tacitus codebook ({version}) by tacitus.convert.brat.render_config.
+
+[labels]
+
+Actor | Actor | Act
+Date | Date
+Location | Location | Loc
+Casualty | Casualty | Cas
+PartOf | Part of
+DatePrecision | Date precision
+GeoPrecision | Geo precision
+CasualtyKind | Casualty kind
+ClaimedBy | Claimed by
+
+"""
+_VISUAL_TAIL = """
+[drawing]
+
+SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken
+ARC_DEFAULT\tcolor:black, arrowHead:triangle-5
+ATTRIBUTE_DEFAULT\tglyph:*
+EVENT_DEFAULT\tbgColor:#ffccaa
+Actor\tbgColor:#8fb2ff
+Date\tbgColor:#e3d4ff
+Location\tbgColor:#7fe2ff
+Casualty\tbgColor:#ff8c8c
+PartOf\tcolor:#a00000, dashArray:3-3
+CasualtyKind\tposition:left, glyph:\u2020|+|?|\u2192|#|\u21e2
+DatePrecision\tglyph:d|w|m|y
+GeoPrecision\tglyph:\u2022|\u25cb|2|1|C|R
+Category\tglyph:civ|com|sec|?
+ClaimedBy\tglyph:\u00b91|\u00b92
+"""
+
+
+def render_config() -> dict[str, str]:
+    """annotation.conf and visual.conf made from the codebook (what we ship, regenerated).
+
+    Event types are the codebook's three- and four-digit CAMEO codes (the ICEWS-only
+    ``1213`` is left out: it is not CAMEO 1.1b3), grouped under their root code.
+
+    Example:
+        >>> conf = render_config()
+        >>> "\\tE195\\t" in conf["annotation.conf"]
+        True
+        >>> "E195 | Employ aerial weapons (195) | 195" in conf["visual.conf"]
+        True
+    """
+    from tacitus.schema.codebook import load_codebook
+
+    codebook = load_codebook()
+    codes = sorted(c for c, e in codebook.events.items() if not e.icews_only)
+    events: list[str] = []
+    labels: list[str] = []
+    for code in codes:
+        event = codebook.events[code]
+        name = event.name.capitalize() if event.name.isupper() else event.name
+        labels.append(f"E{code} | {name} ({code}) | {code}")
+        indent = {2: "!", 3: "\t", 4: "\t\t"}[len(code)]
+        events.append(f"!E{code}" if len(code) == 2 else f"{indent}E{code}\t{_ROLES}")
+    head = {"version": codebook.version}
+    return {
+        "annotation.conf": _ANNOTATION_HEAD.format(**head)
+        + "\n".join(events)
+        + "\n"
+        + _ANNOTATION_TAIL,
+        "visual.conf": _VISUAL_HEAD.format(**head) + "\n".join(labels) + "\n" + _VISUAL_TAIL,
+    }
 
 
 def bundled_config() -> dict[str, str]:

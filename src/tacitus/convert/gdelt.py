@@ -171,7 +171,7 @@ def article_id_for(url: str) -> str:
 
     Example:
         >>> article_id_for("https://example.org/a")
-        'gdelt-b2d3dfda1ad9c2ae'
+        'gdelt-b5b10dd0429e69ac'
     """
     return "gdelt-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 

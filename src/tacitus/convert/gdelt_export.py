@@ -126,8 +126,8 @@ def events_to_gdelt_rows(
     fips = country_to_fips()
     by_article: dict[str, dict[str, Any]] = {}
     if articles is not None:
-        for article in articles.iter_rows(named=True):
-            by_article[article["article_id"]] = article
+        for record in articles.iter_rows(named=True):
+            by_article[record["article_id"]] = record
     out = []
     positions = {column: i for i, column in enumerate(COLUMNS)}
     for ev in events.iter_rows(named=True):

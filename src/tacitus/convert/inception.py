@@ -78,6 +78,33 @@ _ARTICLE_FEATURES = {
     "title": "title",
     "language": "language",
 }
+ARGUMENT_FEATURES = (
+    "code",
+    "name",
+    "date",
+    "precision",
+    "country",
+    "adm1",
+    "latitude",
+    "longitude",
+    "kind",
+    "count",
+    "low",
+    "best",
+    "high",
+    "who",
+    "category",
+    "claimedBy",
+)
+"""The features of a CameoArgument this reader reads (each a string in the layer)."""
+FEATURES_READ = {
+    EVENT_TYPE: ("code", "identifier", "arguments"),
+    LINK_TYPE: ("role", "target"),
+    ARGUMENT_TYPE: ARGUMENT_FEATURES,
+    PART_OF_TYPE: ("Governor", "Dependent"),
+    ARTICLE_TYPE: tuple(_ARTICLE_FEATURES),
+}
+"""Layer type → the features the reader uses; the shipped type system defines exactly these."""
 _TYPESYSTEM_NAMES = ("TypeSystem.xml", "typesystem.xml")
 
 
@@ -331,24 +358,7 @@ def _read_layers(
         span = _span(fs, labels.get(_span_id(fs), "Actor"), index, offsets, aset)
         if span is None:
             continue
-        for feature in (
-            "code",
-            "name",
-            "date",
-            "precision",
-            "country",
-            "adm1",
-            "latitude",
-            "longitude",
-            "kind",
-            "count",
-            "low",
-            "best",
-            "high",
-            "who",
-            "category",
-            "claimedBy",
-        ):
+        for feature in ARGUMENT_FEATURES:
             value = fs.get(feature)
             if value not in (None, ""):
                 span.fields[normalise_key(feature)] = str(value)

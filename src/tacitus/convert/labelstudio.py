@@ -24,6 +24,7 @@ region ids. Source lines are those of the JSON file.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +70,16 @@ def read_labelstudio(path: str | Path, *, display_path: str | None = None) -> li
         raise not_this_format(path, "labelstudio", exc.strerror or str(exc)) from None
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise not_this_format(path, "labelstudio", f"not UTF-8 (byte {exc.start})") from None
+    cut: LoadResult | None = None
+    try:
         data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise not_this_format(path, "labelstudio", f"not JSON ({exc})") from None
+    except json.JSONDecodeError as exc:
+        recovered = _complete_tasks(text, exc, name, sha256_of(raw))
+        if recovered is None:
+            raise not_this_format(path, "labelstudio", f"not JSON ({exc})") from None
+        text, data, cut = recovered
     if isinstance(data, dict) and "data" in data:
         data = [data]
     if not isinstance(data, list) or not all(isinstance(t, dict) for t in data):
@@ -83,12 +91,78 @@ def read_labelstudio(path: str | Path, *, display_path: str | None = None) -> li
         raise not_this_format(path, "labelstudio", why)
     marked = _marked(text)
     digest = sha256_of(raw)
-    return [_task(i, task, marked, name, digest) for i, task in enumerate(data)]
+    results = [_task(i, task, marked, name, digest) for i, task in enumerate(data)]
+    return [*results, cut] if cut is not None else results
+
+
+_TASK_KEY = re.compile(r'"(?:data|annotations|completions)"\s*:')
+
+
+def _complete_tasks(
+    text: str, error: json.JSONDecodeError, name: str, digest: str
+) -> tuple[str, list[Any], LoadResult] | None:
+    """The tasks before a JSON error in an export (a truncated or damaged file).
+
+    Returns (the text of the complete tasks as a JSON list, with the lines where they
+    were, those tasks, a LoadResult holding the finding for the rest), or None when the
+    text is not a list of tasks at all (then it is the wrong format).
+    """
+    start = len(text) - len(text.lstrip())
+    if not text.startswith("[", start) or not _TASK_KEY.search(text):
+        return None
+    decoder = json.JSONDecoder()
+    tasks: list[Any] = []
+    pos = start + 1
+    end_of_last = pos
+    failure: json.JSONDecodeError | None = None
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if tasks and text.startswith(",", pos):
+            pos += 1
+            while pos < len(text) and text[pos] in " \t\r\n":
+                pos += 1
+        try:
+            task, after = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            failure = exc
+            break
+        if not isinstance(task, dict):
+            return None
+        tasks.append(task)
+        pos = end_of_last = after
+    if tasks and not any("data" in t or "annotations" in t for t in tasks):
+        return None
+    failure = failure or error
+    broken_line = text.count("\n", 0, pos) + 1
+    at_end = not text[failure.pos :].strip()
+    what = (
+        "the file ends inside this task (truncated?)"
+        if at_end
+        else f"JSON error at line {failure.lineno} column {failure.colno}: {failure.msg}"
+    )
+    problem = S015.finding(
+        source_file=name,
+        source_line=broken_line,
+        field=f"task {len(tasks) + 1}",
+        detail=f"task {len(tasks) + 1} cannot be read: {what}; the {len(tasks)} task(s) "
+        "before it are converted, this one and any after it are not",
+    )
+    rest = LoadResult(name, None, [problem], [], None, digest)
+    return text[:end_of_last] + "\n]", tasks, rest
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _marked(text: str) -> Marked | None:
-    """Line numbers of the JSON values (YAML reads JSON); None if the YAML reader balks."""
-    marked = load_marked(text)
+    """Line numbers of the JSON values (YAML reads JSON); None if the YAML reader balks.
+
+    JSON written with ``ensure_ascii`` escapes an emoji as a surrogate pair
+    (``\\ud83d\\ude00``), which YAML refuses; only the lines are wanted here (the values
+    come from the JSON parser), so such escapes are blanked first.
+    """
+    marked = load_marked(_SURROGATE_ESCAPE.sub(r"\\ufffd", text))
     return None if marked.problems or marked.data is None else marked
 
 

@@ -199,6 +199,8 @@ class AnnotationSet:
     article_lines: dict[str, int | None] = dataclasses.field(default_factory=dict)
     article_file: str | None = None  # where the metadata came from, if not ``name``
     bad_spans: set[str] = dataclasses.field(default_factory=set)  # reported already
+    # Events seen but not readable (a truncated line): counted, so none is lost unseen.
+    unread_events: list[RawEvent] = dataclasses.field(default_factory=list)
 
 
 def event_code(raw: str | None) -> str | None:
@@ -352,6 +354,8 @@ def assemble(aset: AnnotationSet) -> LoadResult:
     name = aset.name
     problems = list(aset.problems)
     raw_events = [RawEvent(ev.id, ev.line) for ev in aset.events]
+    raw_events.extend(aset.unread_events)
+    raw_events.sort(key=lambda raw: raw.line or 0)
     article_id = aset.article.get("id")
     article_id = str(article_id) if article_id is not None else None
 
@@ -1012,8 +1016,8 @@ def source_files(format: str, folder: Path) -> list[Path]:
     (``*.meta.yaml``), hidden files and typesystem files are left out.
 
     Example:
-        >>> [p.name for p in source_files("brat", Path("tests/data/readers/brat"))][:1]
-        ['caspian-courier.ann']
+        >>> [p.name for p in source_files("brat", Path("tests/data/readers/brat"))]
+        ['broken.ann', 'caspian-courier.ann']
     """
     if format not in SOURCE_PATTERNS:
         raise UsageError(f"unknown source format {format!r} (known: {', '.join(SOURCE_PATTERNS)})")

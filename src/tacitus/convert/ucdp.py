@@ -13,7 +13,8 @@ id                             event_id = ``ucdp-ged/<id>`` (article_id is empty
 type_of_violence               event_code 190/190/180 (see above)
 side_a / side_b                actor1_name / actor2_name
 date_start / date_end          date_start / date_end; date_prec 1 → day, 2-3 → week,
-                               4 → month, 5 → year
+                               4 → month, 5 → year, widened to the first of our
+                               calendar units the window fits (see date_precision)
 where_coordinates              location_name
 adm_1                          adm1
 country                        country (name → CAMEO code; "DR Congo (Zaire)" → COD)
@@ -39,6 +40,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from tacitus.convert.dates import window_precision_ok
 from tacitus.convert.readers import (
     S020,
     S030,
@@ -62,6 +64,34 @@ REQUIRED = (
 )
 EVENT_CODE = {"1": "190", "2": "190", "3": "180"}
 DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+_LEVELS = ("day", "week", "month", "year")
+
+
+def date_precision(code: str | None, start: dt.date | None, end: dt.date | None) -> str | None:
+    """Our date precision for a GED row: UCDP's ``date_prec``, widened to fit the window.
+
+    UCDP's levels are ranges of days (4: "8-30 days or the month"), ours calendar units
+    (month: within one calendar month). The result is the finest of day, week, month and
+    year that is no finer than ``date_prec`` says and that the window fits; a window
+    crossing a year boundary keeps ``year`` (the validator then reports it).
+
+    Example:
+        >>> date_precision("4", dt.date(2003, 11, 24), dt.date(2003, 12, 24))
+        'year'
+        >>> date_precision("4", dt.date(2003, 11, 2), dt.date(2003, 11, 24))
+        'month'
+        >>> date_precision("1", dt.date(2003, 11, 2), dt.date(2003, 11, 2))
+        'day'
+    """
+    claimed = DATE_PRECISION.get(code or "")
+    if claimed is None or start is None or end is None:
+        return claimed
+    for level in _LEVELS[_LEVELS.index(claimed) :]:
+        if window_precision_ok(start, end, level):
+            return level
+    return "year"
+
+
 GEO_PRECISION = {
     "1": "exact",
     "2": "locality",
@@ -270,7 +300,7 @@ def _row(
             "actor2_name": get("side_b"),
             "date_start": dates[0],
             "date_end": dates[1],
-            "date_precision": DATE_PRECISION.get(get("date_prec") or ""),
+            "date_precision": date_precision(get("date_prec"), dates[0], dates[1]),
             "location_name": get("where_coordinates"),
             "country": country,
             "adm1": get("adm_1"),
