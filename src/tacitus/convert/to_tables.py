@@ -8,6 +8,8 @@ the tables of DESIGN.md §4, in two steps:
    evidence, rejected, findings). It depends only on the file and on the
    :class:`ConvertContext` (codebook + actors.yaml), so the build can cache it by the
    file's content hash and run it in worker processes.
+   :func:`convert_source` does it for every article of one source file (a Label Studio
+   export holds many), rejecting an article whose id an earlier one in the file used.
 2. :func:`assemble_tables` puts many files' rows together: it rejects a second article
    with an id already used (rule S007), builds the actors table and sorts every table by
    stable keys, so the result never depends on the order files were read in.
@@ -61,6 +63,7 @@ __all__ = [
     "Parts",
     "assemble_tables",
     "convert_article",
+    "convert_source",
     "documents_to_tables",
     "event_totals",
     "finding_row",
@@ -263,6 +266,85 @@ def convert_article(result: LoadResult, ctx: ConvertContext) -> ArticleRows:
     return ArticleRows(name, article.id, result.content_sha256, len(document.events), rows)
 
 
+def convert_source(results: Sequence[LoadResult], ctx: ConvertContext) -> list[ArticleRows]:
+    """Convert every article one source file gave (one, or many for a Label Studio export).
+
+    An article whose id an earlier article of the same file already uses is rejected
+    whole (rule S007): its events move to ``rejected``, the first article is kept.
+
+    Example:
+        >>> from tacitus.convert.native import load_document_bytes
+        >>> raw = b"article: {id: a1, source: W, published: 2024-01-18, text: x}\\n"
+        >>> r = load_document_bytes(raw, "export.json")
+        >>> [len(a.rows["articles"]) for a in convert_source([r, r], ConvertContext.create())]
+        [1, 0]
+    """
+    converted: list[ArticleRows] = []
+    first_line: dict[str, int | None] = {}
+    for result in results:
+        rows = convert_article(result, ctx)
+        article_id = rows.article_id
+        if rows.rows["articles"] and article_id is not None:
+            line = rows.rows["articles"][0]["source_line"]
+            if article_id in first_line:
+                other = _where(rows.source_file, first_line[article_id])
+                rows = _reject_whole(rows, other)
+            else:
+                first_line[article_id] = line
+        converted.append(rows)
+    return converted
+
+
+def _reject_whole(rows: ArticleRows, other: str) -> ArticleRows:
+    """``rows`` with its article dropped and every event rejected (S007, id used by ``other``)."""
+    article = rows.rows["articles"][0]
+    name = rows.source_file
+    finding = S007.finding(
+        source_file=name,
+        source_line=article["source_line"],
+        table="articles",
+        article_id=rows.article_id,
+        field="article.id",
+        value=rows.article_id,
+        other=other,
+    )
+    reason = f"{finding.location()}: {S007.id} {finding.message}"
+    rejected = [
+        {
+            "article_id": rows.article_id,
+            "event_id": event["event_id"],
+            "source_file": name,
+            "source_line": event["source_line"],
+            "rule": S007.id,
+            "reason": reason,
+        }
+        for event in rows.rows["events"]
+    ]
+    events_in = rows.events_in
+    if not rejected and not rows.rows["rejected"]:
+        # An article without events still counts: one rejected row stands for it.
+        events_in = 1
+        rejected.append(
+            {
+                "article_id": rows.article_id,
+                "event_id": None,
+                "source_file": name,
+                "source_line": article["source_line"],
+                "rule": S007.id,
+                "reason": reason,
+            }
+        )
+    kept = {
+        "articles": [],
+        "events": [],
+        "casualties": [],
+        "evidence": [],
+        "rejected": rows.rows["rejected"] + rejected,
+        "findings": [*rows.rows["findings"], finding_row(finding)],
+    }
+    return dataclasses.replace(rows, events_in=events_in, rows=kept)
+
+
 def parts_from_rows(items: Iterable[ArticleRows]) -> Parts:
     """Frames (one per part table) holding the rows of many converted files.
 
@@ -318,20 +400,22 @@ def assemble_tables(parts: Sequence[Parts], ctx: ConvertContext) -> Assembled:
     files = frames["files"].sort("source_file")
     rejected = [frames["rejected"]]
     findings = [frames["findings"]]
-    dropped = _duplicate_article_files(files)
+    dropped = _duplicate_article_files(files, frames["articles"])
     if dropped:
-        keep = ~pl.col("source_file").is_in(list(dropped))
         events = frames["events"]
-        extra_rejected, extra_findings, file_rows = _reject_duplicates(
+        extra_rejected, extra_findings, empty_units = _reject_duplicates(
             dropped, events, frames["rejected"]
         )
         rejected.append(extra_rejected)
         findings.append(extra_findings)
         for name in ("articles", "events", "casualties", "evidence"):
-            frames[name] = frames[name].filter(keep)
-        if file_rows:
+            frame = frames[name]
+            if name == "casualties" or name == "evidence":
+                frame = _with_article_id(frame, frames["events"])
+            frames[name] = frame.filter(~_unit_in(dropped)).select(frames[name].columns)
+        if empty_units:
             files = files.with_columns(
-                pl.when(pl.col("source_file").is_in(file_rows))
+                pl.when(_unit_in(empty_units))
                 .then(pl.lit(1, pl.Int64))
                 .otherwise(pl.col("events_in"))
                 .alias("events_in")
@@ -384,7 +468,9 @@ def event_totals(
     toll, never added: ``low`` is the smallest low any claim gives, ``high`` the largest
     high, and ``best`` the best the claims agree on: the one best value given, provided it
     lies inside every claim's range; null when claims give different bests or one claim's
-    range excludes it.
+    range excludes it. An open-ended claim ("at least 12": no high) leaves the event's
+    ``high`` unknown rather than below that claim; likewise a claim with a high but no
+    low ("up to 20") leaves ``low`` unknown. So whatever is not null bounds every claim.
 
     Example:
         >>> event_totals([("PAKGOV", 2, None, 9), ("IRNGOV", 7, 7, 7)])
@@ -393,6 +479,8 @@ def event_totals(
         (5, None, 7)
         >>> event_totals([(None, 3, 3, 3), (None, 4, 4, 4)])
         (7, 7, 7)
+        >>> event_totals([("PAKCOP", 7, 7, 7), ("PAKSEPBLA", 12, 12, None)])
+        (7, None, None)
     """
     per_claim: dict[str | None, list[int | None]] = {}
     for claimed_by, low, best, high in claims:
@@ -407,8 +495,11 @@ def event_totals(
             ]
     if not per_claim:
         return None, None, None
-    lows = [c[0] for c in per_claim.values() if c[0] is not None]
-    highs = [c[2] for c in per_claim.values() if c[2] is not None]
+    claims_ = list(per_claim.values())
+    open_low = any(c[0] is None and (c[1] is not None or c[2] is not None) for c in claims_)
+    open_high = any(c[2] is None and (c[0] is not None or c[1] is not None) for c in claims_)
+    lows = [] if open_low else [c[0] for c in claims_ if c[0] is not None]
+    highs = [] if open_high else [c[2] for c in claims_ if c[2] is not None]
     bests = {c[1] for c in per_claim.values() if c[1] is not None}
     agreed: int | None = None
     if len(bests) == 1:
@@ -737,42 +828,78 @@ def _sorted(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(_SORT_KEYS[name], nulls_last=False, maintain_order=True).rechunk()
 
 
-def _duplicate_article_files(files: pl.DataFrame) -> dict[str, tuple[str, str]]:
-    """source_file → (article id, first file) for every file whose article id is taken."""
-    dropped: dict[str, tuple[str, str]] = {}
-    if files.height == 0:
+Unit = tuple[str, str]
+"""(source_file, article_id): one article of one source file (a file may hold many)."""
+
+
+def _unit_in(units: Iterable[Unit]) -> pl.Expr:
+    """Rows whose (source_file, article_id) is one of ``units``."""
+    keys = sorted(f"{f}\0{a}" for f, a in units)
+    return pl.concat_str([pl.col("source_file"), pl.col("article_id")], separator="\0").is_in(keys)
+
+
+def _with_article_id(frame: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (keyed by event_id) with its event's article_id (if it has none)."""
+    if "article_id" in frame.columns:
+        return frame
+    ids = events.select("event_id", "article_id").unique("event_id", keep="first")
+    return frame.join(ids, on="event_id", how="left")
+
+
+def _duplicate_article_files(files: pl.DataFrame, articles: pl.DataFrame) -> dict[Unit, str]:
+    """(source_file, article id) → first file, for every article whose id a file before it uses.
+
+    Files are taken in path order; only articles that loaded count (a file that did not
+    load is rejected anyway, and does not take the id from a good one). An id repeated
+    within one file was already rejected by :func:`convert_source`.
+    """
+    dropped: dict[Unit, str] = {}
+    if files.height == 0 or articles.height == 0:
         return dropped
-    loaded = files.filter(pl.col("article_id").is_not_null())
-    counts = loaded.group_by("article_id").len().filter(pl.col("len") > 1)
+    loaded = files.join(
+        articles.select("source_file", "article_id"), on=["source_file", "article_id"], how="semi"
+    )
+    counts = loaded.group_by("article_id").agg(pl.col("source_file").n_unique().alias("n"))
+    counts = counts.filter(pl.col("n") > 1)
     if counts.height == 0:
         return dropped
     dup = loaded.filter(pl.col("article_id").is_in(counts["article_id"].to_list()))
     first: dict[str, str] = {}
-    for source_file, article_id in dup.select("source_file", "article_id").iter_rows():
+    for source_file, article_id in (
+        dup.select("source_file", "article_id").unique(maintain_order=True).iter_rows()
+    ):
         if article_id in first:
-            dropped[source_file] = (article_id, first[article_id])
+            if first[article_id] != source_file:
+                dropped[(source_file, article_id)] = first[article_id]
         else:
             first[article_id] = source_file
     return dropped
 
 
 def _reject_duplicates(
-    dropped: Mapping[str, tuple[str, str]], events: pl.DataFrame, rejected: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
-    """Rejected rows and S007 findings for files whose article id was already used."""
+    dropped: Mapping[Unit, str], events: pl.DataFrame, rejected: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Unit]]:
+    """Rejected rows and S007 findings for articles whose id an earlier file already used.
+
+    Also returns the units that had no event rows (each gets one rejected row, counted
+    as one input record).
+    """
     rows: list[dict[str, Any]] = []
     findings: list[dict[str, Any]] = []
-    file_level: list[str] = []
-    names = list(dropped)
-    theirs = events.filter(pl.col("source_file").is_in(names)).select(
+    empty_units: list[Unit] = []
+    theirs = events.filter(_unit_in(dropped)).select(
         "source_file", "source_line", "event_id", "article_id"
     )
-    by_file: dict[str, list[tuple[int | None, str]]] = {}
-    for source_file, line, event_id, _ in theirs.iter_rows():
-        by_file.setdefault(source_file, []).append((line, event_id))
-    already = set(rejected.filter(pl.col("source_file").is_in(names))["source_file"].to_list())
-    for source_file in sorted(dropped):
-        article_id, other = dropped[source_file]
+    by_unit: dict[Unit, list[tuple[int | None, str]]] = {}
+    for source_file, line, event_id, article_id in theirs.iter_rows():
+        by_unit.setdefault((source_file, article_id), []).append((line, event_id))
+    already = {
+        (f, a)
+        for f, a in rejected.filter(_unit_in(dropped)).select("source_file", "article_id").rows()
+    }
+    for unit in sorted(dropped):
+        source_file, article_id = unit
+        other = dropped[unit]
         finding = S007.finding(
             source_file=source_file,
             table="articles",
@@ -783,7 +910,7 @@ def _reject_duplicates(
         )
         findings.append(finding_row(finding))
         reason = f"{source_file}: {S007.id} {finding.message}"
-        own = by_file.get(source_file, [])
+        own = by_unit.get(unit, [])
         for line, event_id in own:
             rows.append(
                 {
@@ -795,8 +922,8 @@ def _reject_duplicates(
                     "reason": reason,
                 }
             )
-        if not own and source_file not in already:
-            file_level.append(source_file)
+        if not own and unit not in already:
+            empty_units.append(unit)
             rows.append(
                 {
                     "article_id": article_id,
@@ -807,7 +934,7 @@ def _reject_duplicates(
                     "reason": reason,
                 }
             )
-    return frame_from_rows("rejected", rows), frame_from_rows("findings", findings), file_level
+    return frame_from_rows("rejected", rows), frame_from_rows("findings", findings), empty_units
 
 
 def actors_table(

@@ -53,6 +53,11 @@ _CODE_MODULES = (
     "tacitus.convert.yamlmarks",
     "tacitus.convert.dates",
     "tacitus.convert.numbers",
+    "tacitus.convert.readers",
+    "tacitus.convert.brat",
+    "tacitus.convert.labelstudio",
+    "tacitus.convert.inception",
+    "tacitus.convert.offsets",
     "tacitus.schema.document",
     "tacitus.schema.tables",
     "tacitus.schema.rules",
@@ -145,7 +150,9 @@ class ArticleCache:
             cache.note = f"cache unreadable ({exc.__class__.__name__}); rebuilt"
             return cache
         if meta.get("key") != cache.key:
-            cache.note = "cache key changed (tacitus, codebook or actors.yaml); rebuilt"
+            cache.note = (
+                "cache key changed (tacitus, conversion code, codebook or actors.yaml); rebuilt"
+            )
             return cache
         segments = meta.get("segments", {})
         assert isinstance(segments, dict)
@@ -184,7 +191,7 @@ class ArticleCache:
         for segment in sorted(by_segment):
             wanted = by_segment[segment]
             parts = self._read_segment(segment)
-            if parts["files"].height != len(wanted):
+            if _n_sources(parts) != len(wanted):
                 keep = pl.col("source_file").is_in(sorted(wanted))
                 parts = {name: frame.filter(keep) for name, frame in parts.items()}
             loaded.append(parts)
@@ -224,7 +231,7 @@ class ArticleCache:
         assert self.folder is not None
         self.folder.mkdir(parents=True, exist_ok=True)
         new_segment = None
-        if new_parts is not None and new_parts["files"].height:
+        if new_parts is not None and _n_sources(new_parts):
             new_segment = self._write_segment(new_parts)
         final: list[FileState] = []
         for state in states:
@@ -247,7 +254,7 @@ class ArticleCache:
                 for s in final
             ]
             live = {compact: len(cacheable)}
-            segments = {compact: merged["files"].height}
+            segments = {compact: _n_sources(merged)}
         self._write_state(final, {s: segments[s] for s in live})
         for segment in set(self.segments) | set(segments):
             if segment not in live:
@@ -259,7 +266,7 @@ class ArticleCache:
     def _new(segment: str | None, parts: Parts | None) -> dict[str, int]:
         if segment is None or parts is None:
             return {}
-        return {segment: parts["files"].height}
+        return {segment: _n_sources(parts)}
 
     def _write_segment(self, parts: Parts) -> str:
         assert self.folder is not None
@@ -302,6 +309,11 @@ def _read_state(path: Path) -> tuple[pl.DataFrame, dict[str, object]]:
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return frame.cast(_STATE_SCHEMA), meta
+
+
+def _n_sources(parts: Parts) -> int:
+    """Source files in ``parts`` (a Label Studio export is one file of many articles)."""
+    return int(parts["files"]["source_file"].n_unique())
 
 
 def _merge(parts: list[Parts]) -> Parts:
