@@ -137,16 +137,19 @@ def test_unreadable_cache_is_ignored(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "articles", "events"),
-    [("brat", 1, 2), ("labelstudio", 2, 4), ("inception", 1, 2)],
+    ("fmt", "articles", "events", "rejected"),
+    # The Label Studio export has an event region with no CAMEO code: the reader skips it
+    # and the build lists it as rejected, so it is not lost.
+    [("brat", 1, 2, 0), ("labelstudio", 2, 4, 1), ("inception", 1, 2, 0)],
 )
 def test_reader_formats_build_and_cache(
-    tmp_path: Path, parse_calls: list[str], fmt: str, articles: int, events: int
+    tmp_path: Path, parse_calls: list[str], fmt: str, articles: int, events: int, rejected: int
 ) -> None:
     dataset = _copy(tmp_path, fmt)
     out = tmp_path / "out"
     first = build_dataset(dataset, out, progress=False, workers=1)
-    assert (first.articles, first.events_out, first.rejected) == (articles, events, 0)
+    assert (first.articles, first.events_out, first.rejected) == (articles, events, rejected)
+    assert first.events_in == events + rejected
     assert first.lossless and first.parsed == 1
     parse_calls.clear()
     second = build_dataset(dataset, out, progress=False, workers=1)
@@ -195,6 +198,8 @@ def test_labelstudio_duplicate_article_ids(tmp_path: Path) -> None:
     assert report.lossless
     assert tables.articles.height == 2
     assert tables.articles["source_file"].unique().to_list() == ["articles/export.json"]
-    assert set(tables.rejected["rule"]) == {"S007"}
-    assert report.events_in == report.events_out + report.rejected == 4 + 2 + 4
+    assert set(tables.rejected["rule"]) == {"S007", "S003"}  # S003: the region with no code
+    # 4 kept; rejected: the code-less region (1), the repeated task (2) and the second
+    # file's two tasks (2 + 2, plus its own copy of the code-less region).
+    assert report.events_in == report.events_out + report.rejected == 4 + 8
     assert tables.events["event_id"].is_unique().all()

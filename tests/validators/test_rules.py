@@ -353,3 +353,62 @@ def test_file_rule_finds_the_broken_line(
     if line is not None:
         assert found["source_line"] == line
     assert result.exit_code() == 1
+
+
+# --- near misses: a change that looks like a violation but is not one -----------------
+
+PASSES = [
+    ("C004", "Goldstein within rounding", ev("a1/e1", goldstein=-9.97)),
+    ("A004", "same name in other case and spacing", ev("a2/e1", actor1_name="pakistani  FORCES")),
+    ("A005", "alias with its code", ev("a1/e2", actor2_name="Army of Justice")),
+    ("A006", "different actors of one country", ev("a1/e1", actor2_code="PAKGOV")),
+    ("A007", "civilians as the target", ev("a1/e1", actor2_code="IRNCVL")),
+    ("D003", "exactly the floor", ev("a1/e2", date_start=D(2023, 1, 1), date_end=D(2023, 1, 1))),
+    (
+        "D006",
+        "month precision within the month",
+        ev("a1/e2", date_start=D(2024, 1, 2), date_precision="month"),
+    ),
+    (
+        "K003",
+        "breakdown equal to the total",
+        setter("casualties", "casualty_id", "a1/e1/c1.2", quote="four children"),
+    ),
+    ("L002", "latitude on the pole", ev("a1/e2", latitude=90.0, longitude=180.0, country=None)),
+    ("L003", "point just outside the box", ev("a1/e1", latitude=24.8)),
+    ("I003", "a total has no parent", setter("casualties", "casualty_id", "a1/e1/c1", parent=None)),
+    (
+        "X001",
+        "overlapping ranges",
+        ev("a2/e1", killed_low=5, killed_best=None, killed_high=9),
+    ),
+    (
+        "X001",
+        "an open 'at least' figure",
+        ev("a2/e1", killed_low=0, killed_best=None, killed_high=None),
+    ),
+    ("X002", "copy with another actor", add_copy("a1/e2", "a1/e3", 60)),
+]
+
+
+def _other_actor(rows: Rows) -> None:
+    event(rows, "a1/e3")["actor2_code"] = "PAKGOV"
+
+
+PASSES[-1] = ("X002", "copy with another actor", both(add_copy("a1/e2", "a1/e3", 60), _other_actor))
+
+
+@pytest.mark.parametrize("rule, name, change", PASSES, ids=[f"{p[0]}-{p[1]}" for p in PASSES])
+def test_near_miss_passes(rule: str, name: str, change: Callable[[Rows], None]) -> None:
+    result = validate_tables(mutated(change), _context(), select=rule)
+    assert rule in result.checked
+    assert result.findings.to_dicts() == []
+
+
+def test_every_finding_points_at_a_file_and_line() -> None:
+    for case in CASES:
+        result = validate_tables(mutated(case.change), _context(**case.context), select=case.rule)
+        assert result.findings.height, case.name
+        assert result.findings["source_file"].null_count() == 0, case.name
+        if case.rule != "I004":  # about the whole dataset: its path, no line
+            assert result.findings["source_line"].null_count() == 0, case.name

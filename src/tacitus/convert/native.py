@@ -281,10 +281,13 @@ def _near_miss(text: str, quote: str, part: Quoted) -> str:
 
 def _attach_lines(model: BaseModel, path: tuple[str | int, ...], marked: Marked) -> None:
     """Set each model's source line (private attribute) from the line map."""
-    if hasattr(model, "_line"):
-        model._line = marked.line_of(path)
-    for name in type(model).model_fields:
-        value = getattr(model, name)
+    model_type = type(model)
+    private = model_type.__private_attributes__
+    if "_line" in private:
+        line = marked.lines.get(path)
+        model._line = line if line is not None else marked.line_of(path)  # type: ignore[attr-defined]
+    for name in model_type.model_fields:
+        value = model.__dict__.get(name)
         if isinstance(value, BaseModel):
             _attach_lines(value, (*path, name), marked)
         elif isinstance(value, list):

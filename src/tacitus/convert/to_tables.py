@@ -262,8 +262,43 @@ def convert_article(result: LoadResult, ctx: ConvertContext) -> ArticleRows:
         rows["casualties"].extend(casualties)
         rows["evidence"].extend(_evidence_rows(event, event_id, article.id, document, name))
         rows["events"].append(_event_row(event, event_id, article, casualties, name, ctx))
+    dropped = _dropped_by_reader(result, article.id, {event.id for event in document.events})
+    rows["rejected"].extend(dropped)
     rows["articles"].append(_article_row(document, len(rows["events"]), name))
-    return ArticleRows(name, article.id, result.content_sha256, len(document.events), rows)
+    events_in = len(document.events) + len(dropped)
+    return ArticleRows(name, article.id, result.content_sha256, events_in, rows)
+
+
+def _dropped_by_reader(result: LoadResult, article_id: str, kept: set[str]) -> list[dict[str, Any]]:
+    """Rejected rows for events a reader saw but could not convert (an unreadable .ann line).
+
+    Readers of annotation tools keep going past a broken event; the build must still account
+    for it, so every raw event without a converted event becomes a rejected row.
+    """
+    errors = [p for p in result.problems if p.severity == "error"]
+    missing = [raw for raw in result.raw_events if raw.id is not None and raw.id not in kept]
+    lines = [raw.line for raw in result.raw_events]
+    rows = []
+    for raw in missing:
+        event_id = f"{article_id}/{raw.id}"
+        later = lines[result.raw_events.index(raw) + 1 :]
+        own = [p for p in errors if p.source_line == raw.line] or _event_problems(
+            errors, raw, event_id, later
+        )
+        first = own[0] if own else None
+        rows.append(
+            {
+                "article_id": article_id,
+                "event_id": event_id,
+                "source_file": result.source_file,
+                "source_line": raw.line,
+                "rule": first.rule if first else None,
+                "reason": _reason(result.source_file, first, whole_file=False)
+                if first
+                else f"{_where(result.source_file, raw.line)}: the event could not be read",
+            }
+        )
+    return rows
 
 
 def convert_source(results: Sequence[LoadResult], ctx: ConvertContext) -> list[ArticleRows]:

@@ -148,8 +148,45 @@ def _normalised(name: pl.Expr) -> pl.Expr:
     return name.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
 
 
-def _stacked_names(inputs: Inputs) -> pl.LazyFrame | None:
-    """One row per (event, side) with a name and a code: name, code, field, key."""
+SIDES = ("actor1", "actor2")
+
+
+def _sides(inputs: Inputs) -> list[str]:
+    return [s for s in SIDES if inputs.has("events", f"{s}_name", f"{s}_code")]
+
+
+def _name_pairs(inputs: Inputs) -> pl.LazyFrame | None:
+    """Distinct (name, code) pairs of both sides with their row counts and name key.
+
+    The consistency rules work on these pairs (few, even in a large table), and only the
+    rows of the pairs that break a rule are read back (:func:`_rows_of_pairs`).
+    """
+    events = inputs.table("events")
+    sides = _sides(inputs)
+    if events is None or not sides:
+        return None
+    parts = [
+        events.group_by(
+            pl.col(f"{side}_name").alias("_name"), pl.col(f"{side}_code").alias("_code")
+        )
+        .agg(pl.len().alias("_n"))
+        .drop_nulls(["_name", "_code"])
+        for side in sides
+    ]
+    return (
+        pl.concat(parts)
+        .group_by("_name", "_code")
+        .agg(pl.col("_n").sum())
+        .with_columns(_key=_normalised(pl.col("_name")))
+    )
+
+
+def _rows_of_pairs(inputs: Inputs, pairs: pl.LazyFrame) -> pl.LazyFrame | None:
+    """The (event, side) rows whose (name, code) is one of ``pairs``, with its columns.
+
+    One row per event side: event_id, article_id, source_file, source_line, ``_name``,
+    ``_code``, ``_field`` (``actor1_name`` or ``actor2_name``) and the columns of pairs.
+    """
     events = inputs.table("events")
     if events is None:
         return None
@@ -159,19 +196,18 @@ def _stacked_names(inputs: Inputs) -> pl.LazyFrame | None:
         if inputs.has("events", c)
     ]
     parts = []
-    for side in ("actor1", "actor2"):
-        if inputs.has("events", f"{side}_name", f"{side}_code"):
-            parts.append(
-                events.select(
-                    *keep,
-                    pl.col(f"{side}_name").alias("_name"),
-                    pl.col(f"{side}_code").alias("_code"),
-                    pl.lit(f"{side}_name").alias("_field"),
-                ).drop_nulls(["_name", "_code"])
-            )
+    for side in _sides(inputs):
+        parts.append(
+            events.select(
+                *keep,
+                pl.col(f"{side}_name").alias("_name"),
+                pl.col(f"{side}_code").alias("_code"),
+                pl.lit(f"{side}_name").alias("_field"),
+            ).join(pairs, on=["_name", "_code"], how="inner")
+        )
     if not parts:
         return None
-    return pl.concat(parts).with_columns(_key=_normalised(pl.col("_name")))
+    return pl.concat(parts)
 
 
 def _defined_names(inputs: Inputs) -> pl.LazyFrame | None:
@@ -203,23 +239,35 @@ def _defined_names(inputs: Inputs) -> pl.LazyFrame | None:
 
 @view("actor_names_defined")
 def _names_defined_view(inputs: Inputs) -> pl.LazyFrame | None:
-    stacked, defined = _stacked_names(inputs), _defined_names(inputs)
-    if stacked is None or defined is None:
+    """Event sides whose name the actors table defines, coded otherwise (A005)."""
+    pairs, defined = _name_pairs(inputs), _defined_names(inputs)
+    if pairs is None or defined is None:
         return None
-    return stacked.join(defined, on="_key", how="inner").with_columns(
-        _defined_text=pl.col("_defined").list.join(" or ")
+    wrong = (
+        pairs.join(defined, on="_key", how="inner")
+        .filter(~pl.col("_defined").list.contains(pl.col("_code")))
+        .select(
+            "_name",
+            "_code",
+            "_key",
+            "_defined",
+            "_defined_in",
+            _defined_text=pl.col("_defined").list.join(" or "),
+        )
     )
+    return _rows_of_pairs(inputs, wrong)
 
 
 @view("actor_names_usage")
 def _names_usage_view(inputs: Inputs) -> pl.LazyFrame | None:
-    stacked = _stacked_names(inputs)
-    if stacked is None:
+    """Event sides coded otherwise than their name's usual code (A004)."""
+    pairs = _name_pairs(inputs)
+    if pairs is None:
         return None
     defined = _defined_names(inputs)
     if defined is not None:
-        stacked = stacked.join(defined.select("_key"), on="_key", how="anti")
-    counts = stacked.group_by("_key", "_code").agg(pl.len().alias("_n"))
+        pairs = pairs.join(defined.select("_key"), on="_key", how="anti")
+    counts = pairs.group_by("_key", "_code").agg(pl.col("_n").sum())
     usual = (
         counts.sort(["_key", "_n", "_code"], descending=[False, True, False])
         .group_by("_key", maintain_order=True)
@@ -230,7 +278,12 @@ def _names_usage_view(inputs: Inputs) -> pl.LazyFrame | None:
         )
         .filter(pl.col("_codes") > 1)
     )
-    return stacked.join(usual, on="_key", how="inner")
+    unusual = (
+        pairs.join(usual, on="_key", how="inner")
+        .filter(pl.col("_code") != pl.col("_usual"))
+        .select("_name", "_code", "_key", "_usual", "_usual_n")
+    )
+    return _rows_of_pairs(inputs, unusual)
 
 
 register(

@@ -371,8 +371,9 @@ def trio_has(code: pl.Expr, trio: str) -> pl.Expr:
     """True where an actor code has ``trio`` as one of its role trios (not the first).
 
     Example:
-        >>> pl.select(trio_has(pl.lit("IRNCVL"), "CVL"), trio_has(pl.lit("XCVLAB"), "CVL")).row(0)
-        (True, False)
+        >>> codes = pl.DataFrame({"code": ["IRNCVL", "CVLABC"]})
+        >>> codes.select(trio_has(pl.col("code"), "CVL"))["code"].to_list()
+        [True, False]
     """
     return code.str.contains(f"^(?:[A-Z]{{3}})+{trio}(?:[A-Z]{{3}})*$")
 

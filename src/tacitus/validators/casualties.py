@@ -196,7 +196,8 @@ def _k005_field(inputs: Inputs) -> pl.Expr:
 
 def _k005_value(inputs: Inputs) -> pl.Expr:
     present = [c for c in EVENT_FIGURES if inputs.has("events", c)]
-    return pl.coalesce([pl.when(pl.col(c) > 0).then(pl.col(c)) for c in present] or [pl.lit(None)])
+    picked: list[pl.Expr] = [pl.when(pl.col(c) > 0).then(pl.col(c)) for c in present]
+    return pl.coalesce(picked or [pl.lit(None)])
 
 
 register(

@@ -24,9 +24,10 @@ X001 = define_rule(
     "Sources agree on casualties",
     "warning",
     "When several articles report the same event (same actors, root code and country, "
-    "days within one of each other), their casualty figures overlap. Conflicting figures "
-    "are reported with the range across sources (min..max); the finding's value is the "
-    "cluster id.",
+    "days within one of each other), their casualty figures overlap. A figure is a range: "
+    "an exact count, low..high, 'at least' low (open above) or 'up to' high (from 0). "
+    "Conflicting figures are reported with the range across sources (min..max); the "
+    "finding's value is the cluster id.",
     "articles disagree on {field} for this event: {range} across {articles} articles "
     "(cluster {value}); this one says {mine}",
     "article A: 7 killed; article B on the same strike: 9 killed",
@@ -51,66 +52,128 @@ def _root(columns: set[str]) -> pl.Expr | None:
     return pl.coalesce(parts) if parts else None
 
 
-def _figure_bounds(kind: str, columns: set[str]) -> tuple[pl.Expr, pl.Expr] | None:
-    present = [f"{kind}_{p}" for p in ("low", "best", "high") if f"{kind}_{p}" in columns]
-    if not present:
+def fingerprint(columns: list[str]) -> pl.Expr:
+    """A 64-bit hash of several columns (per-column hashes, combined).
+
+    Rows with equal values have equal fingerprints; rows that share one are compared
+    exactly afterwards, so a collision costs time, never a wrong finding.
+
+    Example:
+        >>> df = pl.DataFrame({"a": ["x", "x", "y"], "b": [1, 1, 1]})
+        >>> df.select(fingerprint(["a", "b"]).n_unique()).item()
+        2
+    """
+    hashed = [pl.col(c).hash(seed=i + 1) for i, c in enumerate(columns)]
+    out = hashed[0]
+    for h in hashed[1:]:
+        out = (out * 1_000_003) ^ h  # wraps: order matters, so (a, b) != (b, a)
+    return out
+
+
+def figure_bounds(kind: str, columns: set[str]) -> tuple[pl.Expr, pl.Expr] | None:
+    """The lowest and highest number of ``kind`` a row's figures allow.
+
+    An exact figure (best alone, or low = best = high) is itself; low..high is a range;
+    a low with no high ("at least") is open above (the high bound is null); a high with
+    no low ("up to") starts at 0. Rows without any figure have null bounds.
+
+    Example:
+        >>> df = pl.DataFrame({"killed_low": [7, 0, None, 2], "killed_best": [7, None, 5, None],
+        ...                    "killed_high": [7, None, None, 9]})
+        >>> lo, hi = figure_bounds("killed", set(df.columns))
+        >>> df.select(lo.alias("lo"), hi.alias("hi")).rows()
+        [(7, 7), (0, None), (5, 5), (2, 9)]
+    """
+    names = {p: f"{kind}_{p}" for p in ("low", "best", "high")}
+    if not any(c in columns for c in names.values()):
         return None
-    low = pl.coalesce([pl.col(c) for c in present])
-    high = pl.coalesce([pl.col(c) for c in reversed(present)])
-    return low, high
+
+    def col(part: str) -> pl.Expr:
+        return pl.col(names[part]) if names[part] in columns else pl.lit(None, dtype=pl.Int64)
+
+    low, best, high = col("low"), col("best"), col("high")
+    given = low.is_not_null() | best.is_not_null() | high.is_not_null()
+    lo = pl.when(given).then(pl.coalesce(low, best, pl.lit(0, dtype=pl.Int64)))
+    hi = pl.when(high.is_not_null()).then(high).when(low.is_null()).then(best)
+    return lo, hi
 
 
-@view("clusters")
-def cluster_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Events in clusters reported by two or more articles, with figure ranges."""
+def _narrow(inputs: Inputs) -> pl.LazyFrame | None:
+    """Events as cluster numbers: one small row per dated event (row number, cluster,
+    article hash, figure bounds), sorted by key and day, the only sort on the table."""
     columns = inputs.columns("events")
     events = inputs.table("events")
     root = _root(columns)
     if events is None or root is None or not {"event_id", "article_id", "date_start"} <= columns:
         return None
     keys = [c for c in ("actor1_code", "actor2_code", "country") if c in columns]
-    keep = [
-        c
-        for c in ("event_id", "article_id", "source_file", "source_line", "date_start", *keys)
-        if c in columns
-    ]
     figures = []
     for kind in KINDS:
-        bounds = _figure_bounds(kind, columns)
+        bounds = figure_bounds(kind, columns)
         if bounds is not None:
             figures += [bounds[0].alias(f"_{kind}_lo"), bounds[1].alias(f"_{kind}_hi")]
-    key = pl.struct([*[pl.col(k) for k in keys], root.alias("_root")]).hash()
+    key = fingerprint([*keys, "_root"]) if keys else pl.col("_root").hash()
     ordered = (
-        events.select(*keep, *figures, key.alias("_k"))
-        .drop_nulls(["date_start", "event_id"])
-        .sort(["_k", "date_start", "event_id"])
+        events.with_row_index("_row")
+        .filter(pl.col("date_start").is_not_null() & pl.col("event_id").is_not_null())
+        .with_columns(root.alias("_root"))
+        .select(
+            "_row",
+            key.alias("_k"),
+            "date_start",
+            pl.col("article_id").hash().alias("_article"),
+            *figures,
+        )
+        .sort("_k", "date_start")
     )
     gap = (pl.col("date_start") - pl.col("date_start").shift(1)).dt.total_days()
     starts = (pl.col("_k") != pl.col("_k").shift(1)).fill_null(True) | (gap > CLUSTER_DAYS)
-    clustered = (
-        ordered.with_columns(_cluster_no=starts.cum_sum())
-        .with_columns(
-            _articles=pl.col("article_id").n_unique().over("_cluster_no"),
-            _events=pl.len().over("_cluster_no"),
-            cluster_id=pl.col("event_id").min().over("_cluster_no"),
-        )
-        .filter(pl.col("_articles") > 1)
-    )
-    extra = []
+    return ordered.with_columns(_cluster_no=starts.cum_sum())
+
+
+def _cluster_stats(narrow: pl.LazyFrame) -> pl.LazyFrame:
+    """Per cluster: events, articles and, per kind, the range of figures across sources."""
+    have = narrow.collect_schema()
+    aggs = [pl.len().alias("_events"), pl.col("_article").n_unique().alias("_articles")]
     for kind in KINDS:
-        if f"_{kind}_lo" not in clustered.collect_schema():
+        if f"_{kind}_lo" not in have:
             continue
         lo, hi = pl.col(f"_{kind}_lo"), pl.col(f"_{kind}_hi")
-        with_figure = pl.col("article_id").filter(lo.is_not_null())
-        extra += [
-            lo.min().over("_cluster_no").alias(f"{kind}_min"),
-            hi.max().over("_cluster_no").alias(f"{kind}_max"),
-            (lo.max().over("_cluster_no") > hi.min().over("_cluster_no")).alias(
-                f"_{kind}_conflict"
-            ),
-            with_figure.n_unique().over("_cluster_no").alias(f"_{kind}_articles"),
+        aggs += [
+            lo.min().alias(f"{kind}_min"),
+            pl.max_horizontal(hi.max(), lo.max()).alias(f"{kind}_max"),
+            (lo.max() > hi.min()).fill_null(False).alias(f"_{kind}_conflict"),
+            pl.col("_article").filter(lo.is_not_null()).n_unique().alias(f"_{kind}_articles"),
         ]
-    return clustered.with_columns(extra) if extra else clustered
+    return narrow.group_by("_cluster_no").agg(aggs).filter(pl.col("_articles") > 1)
+
+
+def _clustered_rows(inputs: Inputs, stats: pl.LazyFrame) -> pl.LazyFrame | None:
+    """The events of the given clusters, with the cluster's columns and id."""
+    narrow = _narrow(inputs)
+    events = inputs.table("events")
+    if narrow is None or events is None:
+        return None
+    rows = narrow.join(stats, on="_cluster_no", how="inner").drop("_k", "date_start", "_article")
+    return (
+        events.with_row_index("_row")
+        .join(rows, on="_row", how="inner")
+        .with_columns(cluster_id=pl.col("event_id").min().over("_cluster_no"))
+        .drop("_row")
+    )
+
+
+@view("clusters")
+def cluster_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """Events of clusters reported by two or more articles whose figures conflict."""
+    narrow = _narrow(inputs)
+    if narrow is None:
+        return None
+    stats = _cluster_stats(narrow)
+    flags = [c for c in stats.collect_schema() if c.endswith("_conflict")]
+    if not flags:
+        return None
+    return _clustered_rows(inputs, stats.filter(pl.any_horizontal(flags)))
 
 
 def clusters(tables: Tables | dict[str, Frame], context: Context | None = None) -> pl.DataFrame:
@@ -133,7 +196,8 @@ def clusters(tables: Tables | dict[str, Frame], context: Context | None = None) 
     """
     frames = tables.as_dict() if isinstance(tables, Tables) else tables
     inputs = Inputs(frames, context)
-    lf = cluster_view(inputs)
+    narrow = _narrow(inputs)
+    lf = _clustered_rows(inputs, _cluster_stats(narrow)) if narrow is not None else None
     columns = ["cluster_id", "event_id", "article_id", "date_start"]
     if lf is None:
         return pl.DataFrame(
@@ -167,7 +231,7 @@ def duplicates_view(inputs: Inputs) -> pl.LazyFrame | None:
     columns = [c for c in sorted(inputs.columns("events")) if c not in IGNORED_FOR_DUPLICATES]
     if events is None or "event_id" not in inputs.columns("events") or "article_id" not in columns:
         return None
-    key = pl.struct(columns).hash()
+    key = fingerprint(columns)
     hashed = events.select(key.alias("_h"))
     repeated = hashed.group_by("_h").agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
     candidates = events.with_columns(key.alias("_h")).join(
@@ -176,6 +240,18 @@ def duplicates_view(inputs: Inputs) -> pl.LazyFrame | None:
     order = [pl.col("source_line")] if "source_line" in inputs.columns("events") else []
     first = pl.col("event_id").sort_by([*order, pl.col("event_id")]).first().over(columns)
     return candidates.with_columns(_first=first).filter(pl.col("event_id") != pl.col("_first"))
+
+
+def _figure_text(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+    """``7``, ``3..9`` or ``at least 2`` (an open range)."""
+    low = lo.cast(pl.String)
+    return (
+        pl.when(hi.is_null())
+        .then(pl.concat_str([pl.lit("at least "), low]))
+        .when(lo == hi)
+        .then(low)
+        .otherwise(pl.concat_str([low, pl.lit(".."), hi.cast(pl.String)]))
+    )
 
 
 register(
@@ -199,17 +275,7 @@ register(
                     ]
                 ),
                 "articles": pl.col(f"_{kind}_articles"),
-                "mine": pl.when(pl.col(f"_{kind}_lo") == pl.col(f"_{kind}_hi"))
-                .then(pl.col(f"_{kind}_lo").cast(pl.String))
-                .otherwise(
-                    pl.concat_str(
-                        [
-                            pl.col(f"_{kind}_lo").cast(pl.String),
-                            pl.lit(".."),
-                            pl.col(f"_{kind}_hi").cast(pl.String),
-                        ]
-                    )
-                ),
+                "mine": _figure_text(pl.col(f"_{kind}_lo"), pl.col(f"_{kind}_hi")),
             },
         )
         for kind in KINDS

@@ -2,8 +2,9 @@
 
 The engine groups the selected checks by view and makes one pass over each view: it
 adds one boolean column per check (``fails``), keeps the rows where any is true, and
-turns those few rows into findings. All views are collected together with polars'
-streaming engine, so a 10-million-event table is read in batches.
+turns those few rows into findings. Each view is collected with polars' streaming
+engine, one after the other, so a 10-million-event table is read in batches and memory
+peaks at the largest view.
 
 Example:
     >>> from tacitus.schema.tables import frame_from_rows
@@ -57,6 +58,11 @@ LOADING_FAMILIES = ("S", "E")
 """Rules applied while reading annotation files (tacitus.schema.rules)."""
 
 
+READER_RULE_MODULES = ("tacitus.convert.to_tables", "tacitus.convert.readers")
+"""Modules outside the validators that define rules (readers' S rules): imported so the
+catalogue is the same whatever was imported before."""
+
+
 def load_catalogue() -> dict[str, Rule]:
     """Import every validator module (registering its rules and checks); return RULES.
 
@@ -66,6 +72,11 @@ def load_catalogue() -> dict[str, Rule]:
     """
     for module in VALIDATOR_MODULES:
         importlib.import_module(f"tacitus.validators.{module}")
+    for name in READER_RULE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # pragma: no cover - a reader's optional dependency is absent
+            continue
     return RULES
 
 
@@ -203,11 +214,12 @@ def plan(inputs: Inputs, rules: frozenset[str] | None = None) -> list[Planned]:
 
 
 def run_checks(inputs: Inputs, planned: list[Planned]) -> pl.DataFrame:
-    """Evaluate planned checks: one filtered pass per view, collected together.
+    """Evaluate planned checks: one filtered pass per view, each view in turn.
 
     Example:
         >>> from tacitus.schema.tables import frame_from_rows
-        >>> inputs = Inputs({"events": frame_from_rows("events", [{"latitude": -91.0}])})
+        >>> rows = [{"latitude": -91.0, "longitude": 10.0}]
+        >>> inputs = Inputs({"events": frame_from_rows("events", rows)})
         >>> run_checks(inputs, plan(inputs))["rule"].to_list()
         ['L002']
     """
@@ -224,15 +236,16 @@ def run_checks(inputs: Inputs, planned: list[Planned]) -> pl.DataFrame:
             for expr in [p.fails, *finding_exprs(p.check, schema, inputs)]:
                 used |= set(expr.meta.root_names())
         keep = [c for c in schema.names() if c in used]
-        queries.append(
-            lf.select(*keep, *flags).filter(
-                pl.any_horizontal([f"__fails{i}" for i in range(len(items))])
-            )
-        )
+        # Filter first (the predicate streams over the whole view), then compute the
+        # flags and keep the columns of the few failing rows only.
+        any_fails = pl.any_horizontal([p.fails.fill_null(False) for p in items])
+        queries.append(lf.filter(any_fails).select(*keep, *flags))
         batches.append(items)
     if not queries:
         return empty_findings()
-    collected = pl.collect_all(queries, engine="streaming")
+    # One view at a time: each streams its tables, and memory peaks at the largest
+    # view rather than at the sum of all of them (collect_all runs them together).
+    collected = [query.collect(engine="streaming") for query in queries]
     frames = []
     for items, hits in zip(batches, collected, strict=True):
         if hits.is_empty():
@@ -243,7 +256,7 @@ def run_checks(inputs: Inputs, planned: list[Planned]) -> pl.DataFrame:
                 frames.append(rows.select(finding_exprs(p.check, hits.schema, inputs)))
     if not frames:
         return empty_findings()
-    return pl.concat(frames, how="vertical_relaxed").cast(dict(empty_findings().schema))
+    return pl.concat(frames, how="vertical_relaxed").cast(empty_findings().schema)
 
 
 def validate_tables(

@@ -188,7 +188,7 @@ def run_gx(
             run.data_docs = data_docs / "index.html"
     if not findings:
         return empty_findings()
-    return pl.concat(findings, how="vertical_relaxed").cast(dict(empty_findings().schema))
+    return pl.concat(findings, how="vertical_relaxed").cast(empty_findings().schema)
 
 
 def _view(inputs: Inputs, name: str, items: list[_Item]) -> pl.LazyFrame:

@@ -5,6 +5,7 @@ is lost between the input and the output.
 from __future__ import annotations
 
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from tacitus.schema.rules import Finding, define_rule
 from tacitus.validators.base import Check, Expectation, Inputs, expected_schema, register, view
@@ -54,11 +55,13 @@ REFERENCES = (
     ("evidence", "event_id", "events", "event_id"),
 )
 
+DataTypeLike = pl.DataType | DataTypeClass
+
 _INTEGER = {pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64}
 _FLOAT = {pl.Float32, pl.Float64}
 
 
-def _compatible(found: pl.DataType, wanted: pl.DataType) -> bool:
+def _compatible(found: DataTypeLike, wanted: DataTypeLike) -> bool:
     """Whether a column of type ``found`` can stand for ``wanted`` (cast losslessly)."""
     if found == wanted:
         return True

@@ -103,7 +103,7 @@ def load_dataset(dataset_dir: Path) -> Loaded:
     if floor is not None:
         context.date_floor = floor
     tables = result.tables
-    frames = tables.as_dict() if isinstance(tables, Tables) else dict(tables)
+    frames: dict[str, Frame] = {**(tables.as_dict() if isinstance(tables, Tables) else tables)}
     return Loaded(
         tables=frames,
         context=context,
@@ -136,14 +136,15 @@ def _convert_dataset(dataset_dir: Path) -> Loaded:
     if config.dataset.date_floor is not None:
         context.date_floor = config.dataset.date_floor
     findings = pl.concat([findings_frame(actors.problems), _as_frame(assembled.findings)])
-    return Loaded(assembled.tables.as_dict(), context, findings, loaded_rules=_loading_rules())
+    frames: dict[str, Frame] = {**assembled.tables.as_dict()}
+    return Loaded(frames, context, findings, loaded_rules=_loading_rules())
 
 
 def _as_frame(findings: Any) -> pl.DataFrame:
     if findings is None:
         return empty_findings()
     if isinstance(findings, pl.DataFrame):
-        return findings.select(empty_findings().columns).cast(dict(empty_findings().schema))
+        return findings.select(empty_findings().columns).cast(empty_findings().schema)
     return findings_frame(list(findings))
 
 
@@ -199,8 +200,9 @@ def load_annotation_file(path: Path) -> Loaded:
         convert = ConvertContext.create(actors.actors, actors_file=actors.source_file)
     assembled = documents_to_tables([loaded], convert)
     context.input_events = assembled.events_in
+    frames: dict[str, Frame] = {**assembled.tables.as_dict()}
     return Loaded(
-        assembled.tables.as_dict(),
+        frames,
         context,
         _as_frame(assembled.findings),
         loaded_rules=_loading_rules(),

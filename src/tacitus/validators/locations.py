@@ -8,11 +8,13 @@ where it spans the antimeridian or has distant islands), widened by
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from tacitus.schema.rules import define_rule
 from tacitus.validators.actors import in_countries, unknown_country
-from tacitus.validators.base import Check, Expectation, register
+from tacitus.validators.base import Check, Expectation, Inputs, register
 from tacitus.validators.reference import MAX_BOX_PARTS
 
 BOX_MARGIN_DEGREES = 0.5
@@ -61,6 +63,16 @@ def _inside_any() -> pl.Expr:
         for k in range(1, MAX_BOX_PARTS + 1)
     ]
     return pl.any_horizontal([i.fill_null(False) for i in inside])
+
+
+def _alone(column: str, other: str) -> Callable[[Inputs], pl.Expr]:
+    """L004's test: ``column`` given while ``other`` is null (or absent from the table)."""
+
+    def fails(inputs: Inputs) -> pl.Expr:
+        missing = pl.col(other).is_null() if other in inputs.columns("events") else pl.lit(True)
+        return pl.col(column).is_not_null() & missing
+
+    return fails
 
 
 def _in_range() -> pl.Expr:
@@ -117,10 +129,7 @@ register(
             "events",
             "events",
             (column,),
-            lambda inputs, column=column, other=other: (
-                pl.col(column).is_not_null()
-                & (pl.col(other).is_null() if other in inputs.columns("events") else pl.lit(True))
-            ),
+            _alone(column, other),
             field=column,
             value=pl.col(column),
         )
