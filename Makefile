@@ -40,7 +40,7 @@ test: lint typecheck pytest  ## everything CI runs
 
 bench: install-dev  ## scale benchmarks (not part of the tests)
 	$(BIN)/python benchmarks/build.py --articles 10000
-	$(BIN)/python benchmarks/validate.py --rows 1000000
+	$(BIN)/python benchmarks/validate.py --rows 1000000 --gx-rows 1000000
 
 docs: install  ## regenerate generated files: JSON Schemas and the rule catalogue
 	$(BIN)/tacitus schema --out schema
