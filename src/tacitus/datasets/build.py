@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -458,6 +459,19 @@ def _init_worker_from(actors: Sequence[ActorDefinition], actors_file: str) -> No
 
 def _scan_chunk(items: list[_Todo]) -> _Scanned:
     """Read, hash and (unless the cached rows are for the same hash) parse some sources."""
+    # Parsing allocates many small objects that live until the chunk's rows are assembled;
+    # the cyclic collector would rescan them over and over (~20% of the time) for cycles that
+    # parsed documents do not have. Reference counting still frees everything.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan_chunk_unguarded(items)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _scan_chunk_unguarded(items: list[_Todo]) -> _Scanned:
     assert _CTX is not None, "worker not initialised"
     converted = []
     seen: list[_Seen] = []
