@@ -37,14 +37,18 @@ INDEX_PROBE = """
     title: document.title,
     charts: q("svg.chart").map((s) => ({cls: s.getAttribute("class"), size: box(s)})),
     bars: q("svg.weekly rect.bar").map((r) => ({week: r.dataset.week, root: r.dataset.root,
-      count: +r.dataset.count, size: box(r)})),
+      count: +r.dataset.count, reports: +r.dataset.reports, size: box(r)})),
     ranges: q("svg.casualties rect.range").map((r) => ({date: r.dataset.date,
-      low: +r.dataset.low, best: +r.dataset.best, high: +r.dataset.high})),
+      low: +r.dataset.low, best: +r.dataset.best, high: +r.dataset.high,
+      events: +r.dataset.events})),
     bestLines: q("svg.casualties line.best").length,
-    points: q("svg.map circle.point").map((c) => c.dataset.event),
+    points: q("svg.map circle.point").map((c) => [c.dataset.event, +c.dataset.reports]),
     pairs: q("svg.pairs rect.pair").map((r) => [r.dataset.actor1, r.dataset.actor2,
-      +r.dataset.count]),
-    eventRows: q("table.events tbody tr").map((tr) => tr.dataset.event),
+      +r.dataset.count, +r.dataset.reports]),
+    eventRows: q("table.events tbody tr").map((tr) => [tr.dataset.event, tr.dataset.cluster,
+      +tr.lastElementChild.textContent]),
+    counts: document.querySelector("header .counts").textContent,
+    dedupe: document.querySelector("p.dedupe").textContent,
     links: q("table.events a.evidence").map((a) => a.getAttribute("href")),
     files: q("table.files tbody tr").length,
     schemas: q("details[id^=schema-]").length,
@@ -160,69 +164,119 @@ def test_a_script_error_would_be_caught(chromium: Chromium, tmp_path: Path) -> N
     assert any("undefinedFunction" in line for line in chromium(page).console)
 
 
-def test_weekly_bars_match_the_events(index_result: dict[str, Any], shown: PublishResult) -> None:
-    events = _events(shown.path)
-    expected = (
-        events.with_columns(pl.col("date_start").dt.truncate("1w").cast(pl.String).alias("week"))
-        .group_by("week", "root_code")
-        .len()
-    )
-    got = {(b["week"], b["root"]): b["count"] for b in index_result["bars"]}
-    assert got == {(r["week"], r["root_code"]): r["len"] for r in expected.to_dicts()}
-    assert sum(got.values()) == events.height
-    assert all(b["size"][0] > 0 and b["size"][1] > 0 for b in index_result["bars"])
+CASPIAN = "caspian-courier-2024-01-18-tehran-demands-explanation"
+
+# What the charts must show, worked out by hand from the data. The sample's four events
+# are each reported once. The example's 35 rows are four articles' reports of 11 events:
+# eight reported by all four articles, and three reported once (`tacitus validate
+# datasets/iran-pakistan-2024 --clusters out.csv` lists the eight).
+EXPECTED: dict[str, dict[str, Any]] = {
+    "demo": {
+        "counts": "4 reports of 4 events",
+        # (week, root code) -> (events, reports)
+        "weekly": {("2024-01-15", "19"): (3, 3), ("2024-01-15", "10"): (1, 1)},
+        # day -> (low, best, high)
+        "killed": {"2024-01-16": (2, 2, 2), "2024-01-18": (7, 7, 7)},
+        "points": {"paper-b/e1": 1, "wire-a/e1": 1},
+        "pairs": [
+            ("IRNMIL", "PAKSEP", 2, 2),
+            ("IRNGOV", "PAKGOV", 1, 1),
+            ("PAKMIL", "PAKSEP", 1, 1),
+        ],
+    },
+    "iran-pakistan-2024": {
+        "counts": "35 reports of 11 events",
+        "weekly": {
+            ("2024-01-01", "18"): (1, 4),  # the crackdown since 1 January (24-99 killed)
+            ("2024-01-15", "01"): (2, 2),  # one statement, coded by two outlets in two ways
+            ("2024-01-15", "10"): (1, 4),
+            ("2024-01-15", "13"): (2, 5),  # a threat reported four times, and another once
+            ("2024-01-15", "16"): (1, 4),
+            ("2024-01-15", "19"): (4, 16),  # Erbil, Idlib, Panjgur, Saravan
+        },
+        "killed": {
+            # Panjgur, 16 Jan: two reports say 2, two give no figure.
+            "2024-01-16": (2, 2, 2),
+            # Saravan, 18 Jan: 2..9 (best 7), 3..9 (7), 3..9 (7) and "at least 0": the
+            # lowest low 0, the highest high 9, the median best 7 -- not 4 x 7 = 28.
+            "2024-01-18": (0, 7, 9),
+        },
+        "points": {f"{CASPIAN}/e{n}": 4 for n in (1, 3, 7, 8)} | {f"{CASPIAN}/e4": 1},
+        "pairs": [
+            ("IRNGOV", "PAKCVL", 2, 2),
+            ("PAKGOV", "IRNGOV", 2, 8),
+            ("IRNGOV", "PAKGOV", 1, 4),
+            ("IRNMIL", "IMGMOSISI", 1, 4),
+            ("IRNMIL", "IRNINSJAD", 1, 4),
+            ("IRNMIL", "ISRSPY", 1, 4),
+            ("PAKMIL", "PAKSEP", 1, 4),
+            ("PAKSEPBLA", "PAKGOV", 1, 1),
+            ("—", "IRNCVL", 1, 4),
+        ],
+    },
+}
 
 
-def test_casualty_band_matches_the_events(
+def _expected(shown: PublishResult) -> dict[str, Any]:
+    return EXPECTED[shown.name]
+
+
+def test_page_says_how_many_reports_of_how_many_events(
     index_result: dict[str, Any], shown: PublishResult
 ) -> None:
+    expected = _expected(shown)
+    assert index_result["counts"].startswith(expected["counts"] + " from ")
+    assert expected["counts"] in index_result["dedupe"]
     events = _events(shown.path)
-    one_day = events.filter(
-        (pl.col("date_end") == pl.col("date_start")) & pl.col("killed_high").is_not_null()
-    )
-    assert one_day.height > 0
-    # The page's rules: a missing low/high is the best figure, a missing best the low one.
-    per_day = (
-        one_day.with_columns(
-            pl.coalesce("killed_low", "killed_best", "killed_high").alias("low"),
-            pl.coalesce("killed_best", "killed_low", "killed_high").alias("best"),
-            pl.coalesce("killed_high", "killed_best", "killed_low").alias("high"),
-        )
-        .group_by("date_start")
-        .agg(
-            pl.col("low").sum().alias("killed_low"),
-            pl.col("best").sum().alias("killed_best"),
-            pl.col("high").sum().alias("killed_high"),
-        )
-    )
+    n_events = int(expected["counts"].split()[-2])
+    # Each table row names its event's cluster; a row's reports column counts its cluster.
+    clusters = [c for _, c, _ in index_result["eventRows"]]
+    assert len(clusters) == events.height and len(set(clusters)) == n_events
+    for _, cluster, reports in index_result["eventRows"]:
+        assert reports == clusters.count(cluster)
+
+
+def test_weekly_bars_count_events_not_reports(
+    index_result: dict[str, Any], shown: PublishResult
+) -> None:
+    expected = _expected(shown)
+    got = {(b["week"], b["root"]): (b["count"], b["reports"]) for b in index_result["bars"]}
+    assert got == expected["weekly"]
+    assert sum(b["reports"] for b in index_result["bars"]) == _events(shown.path).height
+    assert all(b["size"][0] > 0 and b["size"][1] > 0 for b in index_result["bars"])
+    # Bar heights are proportional to events: the tallest stack is the week with most.
+    heights: dict[str, float] = {}
+    for b in index_result["bars"]:
+        heights[b["week"]] = heights.get(b["week"], 0) + b["size"][1]
+    per_week: dict[str, int] = {}
+    for (week, _), (n, _) in expected["weekly"].items():
+        per_week[week] = per_week.get(week, 0) + n
+    assert max(heights, key=heights.__getitem__) == max(per_week, key=per_week.__getitem__)
+
+
+def test_casualty_band_counts_each_event_once(
+    index_result: dict[str, Any], shown: PublishResult
+) -> None:
     got = {r["date"]: (r["low"], r["best"], r["high"]) for r in index_result["ranges"]}
-    assert got == {
-        str(r["date_start"]): (r["killed_low"], r["killed_best"], r["killed_high"])
-        for r in per_day.to_dicts()
-    }
+    assert got == _expected(shown)["killed"]
     assert index_result["bestLines"] == len(got)
     assert all(r["low"] <= r["best"] <= r["high"] for r in index_result["ranges"])
+    assert all(r["events"] == 1 for r in index_result["ranges"])
 
 
-def test_map_points_and_actor_pairs(index_result: dict[str, Any], shown: PublishResult) -> None:
-    events = _events(shown.path)
-    located = events.filter(pl.col("latitude").is_not_null())["event_id"].to_list()
-    assert sorted(index_result["points"]) == sorted(located)
-    pairs = events.group_by(
-        pl.col("actor1_code").fill_null("—"), pl.col("actor2_code").fill_null("—")
-    ).len()
-    expected = sorted(
-        ((r["actor1_code"], r["actor2_code"], r["len"]) for r in pairs.to_dicts()),
-        key=lambda p: (-p[2], p[0], p[1]),
-    )[:10]  # the ten most frequent pairs, most frequent first
-    assert [tuple(p) for p in index_result["pairs"]] == expected
+def test_map_points_and_actor_pairs_count_events(
+    index_result: dict[str, Any], shown: PublishResult
+) -> None:
+    expected = _expected(shown)
+    assert dict(index_result["points"]) == expected["points"]
+    assert [tuple(p) for p in index_result["pairs"]] == expected["pairs"]
 
 
 def test_event_rows_link_to_existing_evidence_anchors(
     index_result: dict[str, Any], shown: PublishResult
 ) -> None:
     events = _events(shown.path)
-    assert sorted(index_result["eventRows"]) == sorted(events["event_id"].to_list())
+    assert sorted(r[0] for r in index_result["eventRows"]) == sorted(events["event_id"].to_list())
     assert len(index_result["links"]) == events.height
     for href in index_result["links"]:
         page, _, anchor = href.partition("#")

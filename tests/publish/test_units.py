@@ -195,3 +195,133 @@ def test_casualties_over_a_long_span_are_weekly_and_gaps_stay_empty() -> None:
     assert 'data-date="2024-01-01" data-low="3" data-best="4" data-high="5"' in svg
     assert 'data-date="2024-09-02"' in svg
     assert "per week" in svg
+
+
+# --- one event, several reports: the arithmetic of the charts ---------------------------
+
+Figure = tuple[int | None, int | None, int | None]
+
+
+def _reports(*figures: Figure, same_day: bool = True) -> pl.DataFrame:
+    """One report per figure (low, best, high), each from its own article, all of the same
+    strike: same actors, code and country, on 18 January (or one day apart)."""
+    from tacitus.schema.tables import frame_from_rows
+
+    rows: list[dict[str, object]] = [
+        {
+            "event_id": f"art{i}/e1",
+            "article_id": f"art{i}",
+            "event_code": "195",
+            "root_code": "19",
+            "actor1_code": "PAKMIL",
+            "actor2_code": "PAKSEP",
+            "country": "IRN",
+            "date_start": dt.date(2024, 1, 18 if same_day else 17 + i % 2),
+            "killed_low": low,
+            "killed_best": best,
+            "killed_high": high,
+        }
+        for i, (low, best, high) in enumerate(figures)
+    ]
+    return frame_from_rows("events", rows)
+
+
+@pytest.mark.parametrize(
+    ("figures", "expected"),
+    [
+        pytest.param([(7, 7, 7)], (7, 7, 7, 1), id="singleton exact"),
+        pytest.param([(24, None, 99)], (24, 24, 99, 1), id="singleton range, best = low"),
+        pytest.param([(None, None, 9)], (0, 0, 9, 1), id="singleton 'up to 9' starts at 0"),
+        pytest.param([(5, None, None)], (5, 5, 5, 1), id="singleton 'at least 5'"),
+        pytest.param([(7, 7, 7), (9, 9, 9)], (7, 7, 9, 2), id="two sources disagree"),
+        pytest.param([(9, 9, 9), (7, 7, 7)], (7, 7, 9, 2), id="order does not matter"),
+        pytest.param([(1, 1, 1), (5, 5, 5), (100, 100, 100)], (1, 5, 100, 3), id="median best"),
+        pytest.param([(None, 7, None), (2, None, 9)], (2, 7, 9, 2), id="exact and range"),
+        pytest.param([(3, 7, 9), (0, None, None)], (0, 7, 9, 2), id="open 'at least 0', null high"),
+        pytest.param([(2, 3, 3), (10, None, None)], (2, 3, 10, 2), id="open 'at least 10' tops"),
+        pytest.param([(24, None, 99)] * 4, (24, 24, 99, 4), id="four equal reports count once"),
+        pytest.param([(None, None, None), (4, 4, 4)], (4, 4, 4, 1), id="report without figure"),
+        pytest.param([(None, None, None)] * 2, (None, None, None, 0), id="no figures at all"),
+        pytest.param([(5, 2, 9)], (5, 5, 9, 1), id="invalid best below low is clamped"),
+    ],
+)
+def test_distinct_event_figures(
+    figures: list[Figure], expected: tuple[int | None, int | None, int | None, int]
+) -> None:
+    distinct = release_page.distinct_events(_reports(*figures))
+    assert distinct.height == 1
+    row = distinct.row(0, named=True)
+    assert row["n_reports"] == row["n_articles"] == len(figures)
+    got = (row["killed_low"], row["killed_best"], row["killed_high"], row["killed_reports"])
+    assert got == expected
+
+
+def test_the_example_strike_is_counted_once_in_the_casualty_chart() -> None:
+    """Saravan, 18 Jan, as the example's four articles report it: 0..9, best 7 -- not 28."""
+    reports = _reports((2, 7, 9), (3, 7, 9), (0, None, None), (3, 7, 9))
+    raw = release_page.casualties_svg(reports)  # rows taken as events: summed four times
+    assert 'data-low="8" data-best="21" data-high="27"' in raw
+    svg = release_page.casualties_svg(release_page.distinct_events(reports))
+    assert svg.count('class="range"') == 1
+    assert 'data-low="0" data-best="7" data-high="9" data-events="1" data-reports="4"' in svg
+    assert "Plotted: 4 reports of 1 event, dated to a single day" in svg
+
+
+def test_reports_a_day_apart_are_one_event_on_the_day_most_give() -> None:
+    reports = _reports((7, 7, 7), (9, 9, 9), (8, 8, 8), same_day=False)  # 17, 18, 17
+    distinct = release_page.distinct_events(reports)
+    assert distinct.select("date_start", "date_end", "n_reports").rows() == [
+        (dt.date(2024, 1, 17), dt.date(2024, 1, 17), 3)
+    ]
+    week = release_page.events_per_week_svg(distinct)
+    assert 'data-count="1" data-reports="3"' in week
+    assert "3 reports of 1 event" in week
+
+
+@pytest.mark.parametrize(
+    ("change", "events"),
+    [
+        pytest.param({}, 1, id="two articles, same strike"),
+        pytest.param({"article_id": "art0"}, 2, id="two events of one article stay two"),
+        pytest.param({"date_start": dt.date(2024, 1, 21)}, 2, id="three days apart"),
+        pytest.param({"date_start": None}, 2, id="an undated report is its own event"),
+        pytest.param({"actor2_code": "PAKREB"}, 2, id="other target"),
+        pytest.param({"country": "PAK"}, 2, id="other country"),
+        pytest.param({"event_code": "190", "root_code": "19"}, 1, id="same root code"),
+    ],
+)
+def test_which_reports_are_one_event(change: dict[str, object], events: int) -> None:
+    two = _reports((7, 7, 7), (9, 9, 9))
+    second = two.slice(1).with_columns(
+        **{k: pl.lit(v, dtype=two.schema[k]) for k, v in change.items()}
+    )
+    frame = pl.concat([two.head(1), second])
+    clusters = release_page.event_clusters(frame)
+    assert clusters.get_column("event_id").to_list() == ["art0/e1", "art1/e1"]
+    assert clusters.get_column("cluster_id").n_unique() == events
+    distinct = release_page.distinct_events(frame)
+    assert distinct.height == events
+    assert distinct.get_column("n_reports").sum() == 2
+
+
+def test_an_event_is_mapped_at_its_most_precise_place() -> None:
+    reports = _reports((7, 7, 7), (9, 9, 9), (8, 8, 8)).with_columns(
+        latitude=pl.Series([27.5, 27.37, 27.5]),
+        longitude=pl.Series([60.6, 62.33, 60.6]),
+        location_name=pl.Series(["Sistan-o-Balochistan", "Saravan", "Sistan-o-Balochistan"]),
+        geo_precision=pl.Series(["adm1", "locality", "adm1"]),
+    )
+    distinct = release_page.distinct_events(reports)
+    assert distinct.select("location_name", "latitude", "n_places").row(0) == ("Saravan", 27.37, 2)
+    svg = release_page.map_svg(distinct)
+    assert svg.count('class="point"') == 1
+    assert 'data-event="art0/e1" data-reports="3"' in svg
+    assert "3 reports at 2 places, the most precise shown" in svg
+
+
+def test_distinct_events_of_no_events() -> None:
+    from tacitus.schema.tables import empty_frame
+
+    distinct = release_page.distinct_events(empty_frame("events"))
+    assert distinct.is_empty() and "killed_best" in distinct.columns
+    assert release_page.reports_of(distinct) == "0 reports of 0 events"

@@ -681,6 +681,9 @@ def dataset_card(
         f"- **Dataset**: `{info.name}`, version **{version}**",
         f"- **Licence**: {info.licence}",
         f"- **Events**: {events.height} from {articles.height} articles; dates {coverage}",
+        f"- **Distinct events**: {release_page.reports_of(release_page.distinct_events(events))}"
+        " (reports by several articles of the same actors, root code and country within a "
+        "day are one event; the charts of `index.html` count each once)",
     ]
     if countries:
         lines.append(f"- **Countries**: {', '.join(countries)}")

@@ -5,6 +5,10 @@ Everything is generated here as plain HTML and inline SVG: no scripts, no web fo
 network resources (a Content-Security-Policy meta tag forbids them). Every value from the
 data goes through :func:`html.escape`.
 
+The charts count events, not reports: the rows of ``events`` that several articles give
+for one real event (the clusters of :mod:`tacitus.validators.cross_source`) are merged by
+:func:`distinct_events` first, their casualty figures into one range (:data:`FIGURE_RULE`).
+
 The map is an equirectangular projection over a coarse world outline drawn by hand for
 this project (a few hundred vertices, accurate to a degree or two: enough to see where
 events are, not to judge borders), with a graticule and the event points.
@@ -205,11 +209,12 @@ def render_index(
     links = evidence_links or {}
     events = frames["events"]
     articles = frames["articles"]
+    distinct = distinct_events(events)
     body = [f"<header>\n<h1>{_text(info.title)}</h1>\n"]
     facts = [
         f"<code>{_text(info.name)}</code> version <strong>{_text(info.version)}</strong>",
         f"licence {_text(info.licence)}",
-        f"{events.height} events from {articles.height} articles",
+        f'<span class="counts">{reports_of(distinct)} from {articles.height} articles</span>',
     ]
     if info.data_date:
         facts.append(f"articles up to {_text(info.data_date)}")
@@ -233,15 +238,27 @@ def render_index(
         + ".</p>\n</header>\n"
     )
     body.append(_downloads_section(files))
-    body.append('<h2 id="charts">Charts</h2>\n<div class="charts">\n')
-    body.append(_figure("Events per week, by CAMEO root code", events_per_week_svg(events, names)))
     body.append(
-        _figure("People killed over time (low–high band, best estimate)", casualties_svg(events))
+        '<h2 id="charts">Charts</h2>\n<p class="dedupe">The charts count each real event '
+        f"once: {_text(reports_of(distinct))}. An event row of the tables is one article's "
+        f"report; {_text(CLUSTER_RULE)} (the clusters of <code>tacitus validate "
+        "--clusters</code>). Where its reports' casualty figures differ, "
+        f"{_text(FIGURE_RULE)}.</p>\n"
+        '<div class="charts">\n'
     )
-    body.append(_figure("Where events happened", map_svg(events, country_boxes)))
-    body.append(_figure("Top actor pairs (actor1 → actor2)", actor_pairs_svg(events)))
+    body.append(
+        _figure("Events per week, by CAMEO root code", events_per_week_svg(distinct, names))
+    )
+    body.append(
+        _figure("People killed over time (low–high band, best estimate)", casualties_svg(distinct))
+    )
+    body.append(_figure("Where events happened", map_svg(distinct, country_boxes)))
+    body.append(_figure("Top actor pairs (actor1 → actor2)", actor_pairs_svg(distinct)))
     body.append("</div>\n")
-    body.append(_events_section(events, names, links, max_event_rows))
+    clusters = event_clusters(events).join(
+        distinct.select("cluster_id", "n_reports"), on="cluster_id", how="left"
+    )
+    body.append(_events_section(events, names, links, max_event_rows, clusters))
     body.append(_schemas_section(schemas))
     return standalone_page(f"{info.title} {info.version}", "".join(body))
 
@@ -304,10 +321,16 @@ def _events_section(
     names: Mapping[str, str],
     links: Mapping[str, str],
     max_rows: int,
+    clusters: pl.DataFrame,
 ) -> str:
+    cluster_of = {
+        r["event_id"]: (r["cluster_id"], r["n_reports"]) for r in clusters.iter_rows(named=True)
+    }
     rows = []
     for e in events.head(max_rows).iter_rows(named=True):
         event_id = e["event_id"]
+        cluster_id, n_reports = cluster_of.get(event_id, (event_id, 1))
+        same = f'<td class="num" title="reports of event {_attr(cluster_id)}">{n_reports}</td>'
         link = links.get(e["article_id"])
         label = _text(event_id)
         if link:
@@ -321,24 +344,234 @@ def _events_section(
         actors = f"{_text(e['actor1_code'] or '')} → {_text(e['actor2_code'] or '')}"
         where = ", ".join(_text(x) for x in (e["location_name"], e["country"]) if x)
         rows.append(
-            f'<tr data-event="{_attr(event_id)}"><td>{label}</td><td>{date}</td>'
+            f'<tr data-event="{_attr(event_id)}" data-cluster="{_attr(cluster_id)}">'
+            f"<td>{label}</td><td>{date}</td>"
             f"<td><code>{_text(code)}</code> {_text(code_name)}</td><td>{actors}</td>"
             f"<td>{where}</td>"
             f'<td class="num">{_text(_range(e["killed_low"], e["killed_best"], e["killed_high"]))}'
-            "</td></tr>\n"
+            f"</td>{same}</tr>\n"
         )
     more = ""
     if events.height > max_rows:
         more = f"<p>First {max_rows} of {events.height} events; all are in the Parquet files.</p>\n"
     return (
         '<h2 id="events">Events</h2>\n'
-        "<p>Each event links to its evidence: the article with the quotes behind every "
-        "coded field highlighted.</p>\n"
+        "<p>One row per article's report of an event, as in the tables. Each links to its "
+        "evidence: the article with the quotes behind every coded field highlighted. "
+        "<em>Reports</em> is how many reports of the same event the dataset has (the "
+        "charts count them once).</p>\n"
         '<table class="events"><thead><tr><th>event</th><th>date</th><th>code</th>'
-        '<th>actors</th><th>location</th><th class="num">killed</th></tr></thead>\n<tbody>\n'
+        '<th>actors</th><th>location</th><th class="num">killed</th>'
+        '<th class="num">reports</th></tr></thead>\n<tbody>\n'
         + "".join(rows)
         + "</tbody></table>\n"
         + more
+    )
+
+
+# --- one event, several reports ---------------------------------------------------------
+
+FIGURE_KINDS = ("killed", "injured")
+# geo_precision, most precise first (the events model's values)
+PRECISIONS = ("exact", "locality", "adm2", "adm1", "country", "region")
+CLUSTER_RULE = (
+    "reports by two or more articles with the same actor1, actor2, CAMEO root code and "
+    "country, dated within a day of each other, are one event"
+)
+FIGURE_RULE = (
+    "an event's figure is the range across its reports: low = the lowest low any report "
+    "gives, high = the highest high (an open-ended “at least N” counts as N), best = the "
+    "median of the reports' best estimates (the lower middle one for an even number, so it "
+    "is always a figure some report gave; the low when no report gives a best)"
+)
+
+
+def _column(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.Expr:
+    return pl.col(name) if name in frame.columns else pl.lit(None, dtype=dtype)
+
+
+def _reports(frame: pl.DataFrame) -> pl.Expr:
+    """How many reports a row of a chart's input stands for (1 unless it says)."""
+    return pl.col("n_reports") if "n_reports" in frame.columns else pl.lit(1, dtype=pl.UInt32)
+
+
+def report_figures(frame: pl.DataFrame, kind: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """One report's ``kind`` figure as (low, top, best) expressions.
+
+    An exact count is itself; ``low..high`` a range; "up to" ``high`` starts at 0; an
+    open-ended "at least" ``low`` has ``low`` as its top (the highest number it asserts).
+    The best is the report's own best estimate, null when it gives none. All three are null
+    for a report without the figure.
+
+    Example:
+        >>> df = pl.DataFrame({"killed_low": [2, None, 5, None], "killed_best": [7, 4, None, None],
+        ...                    "killed_high": [9, None, None, 9]})
+        >>> lo, top, best = report_figures(df, "killed")
+        >>> df.select(lo.alias("l"), top.alias("t"), best.alias("b")).rows()
+        [(2, 9, 7), (4, 4, 4), (5, 5, None), (0, 9, None)]
+    """
+    low = _column(frame, f"{kind}_low", pl.Int64)
+    best = _column(frame, f"{kind}_best", pl.Int64)
+    high = _column(frame, f"{kind}_high", pl.Int64)
+    given = low.is_not_null() | best.is_not_null() | high.is_not_null()
+    lo = pl.when(given).then(pl.coalesce(low, best, pl.lit(0, dtype=pl.Int64)))
+    top = pl.when(given).then(pl.max_horizontal(pl.coalesce(high, best, low), lo))
+    return lo, top, best
+
+
+def event_clusters(events: pl.DataFrame) -> pl.DataFrame:
+    """``event_id`` → ``cluster_id`` for every event: the same event reported by several
+    articles shares the cluster of :func:`tacitus.validators.cross_source.clusters`; any
+    other event is its own cluster (its id is its event_id).
+
+    Example:
+        >>> ev = pl.DataFrame({"event_id": ["a/e1", "b/e1"], "article_id": ["a", "b"],
+        ...     "event_code": ["195", "195"], "actor1_code": ["PAKMIL"] * 2,
+        ...     "actor2_code": ["PAKSEP"] * 2, "country": ["IRN"] * 2,
+        ...     "date_start": [dt.date(2024, 1, 18), dt.date(2024, 1, 19)]})
+        >>> event_clusters(ev).rows()
+        [('a/e1', 'a/e1'), ('b/e1', 'a/e1')]
+    """
+    from tacitus.validators.cross_source import clusters
+
+    ids = events.select(pl.col("event_id").cast(pl.String))
+    if events.is_empty() or not {"article_id", "date_start"} <= set(events.columns):
+        return ids.with_columns(cluster_id=pl.col("event_id"))
+    found = clusters({"events": events}).select(
+        pl.col("event_id").cast(pl.String), pl.col("cluster_id").cast(pl.String)
+    )
+    return ids.join(found.unique("event_id"), on="event_id", how="left").select(
+        "event_id", pl.coalesce("cluster_id", "event_id").alias("cluster_id")
+    )
+
+
+def _mode(column: str) -> pl.Expr:
+    """The value most reports give; on a tie the smallest (earliest)."""
+    return pl.col(column).drop_nulls().mode().min()
+
+
+def distinct_events(events: pl.DataFrame) -> pl.DataFrame:
+    """One row per real event: the reports of each cluster (:func:`event_clusters`) merged.
+
+    Columns: ``cluster_id``, ``n_reports``, ``n_articles``; ``date_start`` and ``date_end``
+    (the days most reports give, earliest on a tie); ``event_code`` and ``root_code``;
+    ``actor1_code``, ``actor2_code`` and ``country`` (shared by the cluster);
+    ``location_name``, ``latitude``, ``longitude``, ``geo_precision`` (the most precise
+    location a report gives, then the one most reports give) and ``n_places``, how many
+    distinct points its reports give; per figure kind (killed, injured) ``KIND_low``,
+    ``KIND_best``, ``KIND_high`` (the rule in :data:`FIGURE_RULE`) and ``KIND_reports``,
+    how many reports give a figure.
+
+    Example:
+        >>> ev = pl.DataFrame({"event_id": ["a/e1", "b/e1", "c/e1"],
+        ...     "article_id": ["a", "b", "c"], "event_code": ["195"] * 3,
+        ...     "actor1_code": ["PAKMIL"] * 3, "actor2_code": ["PAKSEP"] * 3,
+        ...     "country": ["IRN"] * 3, "date_start": [dt.date(2024, 1, 18)] * 3,
+        ...     "killed_low": [7, 2, 0], "killed_best": [7, 9, None],
+        ...     "killed_high": [7, 9, None]})
+        >>> distinct_events(ev).select("cluster_id", "n_reports", "killed_low",
+        ...     "killed_best", "killed_high").row(0)
+        ('a/e1', 3, 0, 7, 9)
+    """
+    reports = events.filter(pl.col("event_id").is_not_null())
+    reports = reports.join(event_clusters(reports), on="event_id", how="left")
+    precision = pl.col("geo_precision").replace_strict(
+        {p: i for i, p in enumerate(PRECISIONS)}, default=len(PRECISIONS)
+    )
+    date_end = pl.coalesce(_column(reports, "date_end", pl.Date), _column(reports, "date_start"))
+    root = pl.coalesce(
+        _column(reports, "root_code"), _column(reports, "event_code").str.slice(0, 2)
+    )
+    prepared = reports.select(
+        "cluster_id",
+        "event_id",
+        _column(reports, "article_id").alias("article_id"),
+        _column(reports, "date_start", pl.Date).alias("date_start"),
+        date_end.alias("date_end"),
+        _column(reports, "event_code").alias("event_code"),
+        root.alias("root_code"),
+        *(_column(reports, c).alias(c) for c in ("actor1_code", "actor2_code", "country")),
+        _column(reports, "location_name").alias("location_name"),
+        _column(reports, "latitude", pl.Float64).alias("latitude"),
+        _column(reports, "longitude", pl.Float64).alias("longitude"),
+        _column(reports, "geo_precision").alias("geo_precision"),
+        *(
+            expr.alias(f"_{kind}_{part}")
+            for kind in FIGURE_KINDS
+            for part, expr in zip(("lo", "top", "best"), report_figures(reports, kind), strict=True)
+        ),
+    )
+    figures = []
+    for kind in FIGURE_KINDS:
+        lo, top, best = (pl.col(f"_{kind}_{p}") for p in ("lo", "top", "best"))
+        median = best.drop_nulls().quantile(0.5, interpolation="lower").cast(pl.Int64)
+        low, high = lo.min(), top.max()
+        figures += [
+            low.alias(f"{kind}_low"),
+            pl.min_horizontal(pl.max_horizontal(pl.coalesce(median, low), low), high).alias(
+                f"{kind}_best"
+            ),
+            high.alias(f"{kind}_high"),
+            lo.is_not_null().sum().cast(pl.UInt32).alias(f"{kind}_reports"),
+        ]
+    merged = prepared.group_by("cluster_id").agg(
+        pl.len().cast(pl.UInt32).alias("n_reports"),
+        pl.col("article_id").n_unique().cast(pl.UInt32).alias("n_articles"),
+        _mode("date_start").alias("date_start"),
+        _mode("date_end").alias("_end"),
+        _mode("event_code").alias("event_code"),
+        *(pl.col(c).drop_nulls().first().alias(c) for c in ("root_code", "actor1_code")),
+        *(pl.col(c).drop_nulls().first().alias(c) for c in ("actor2_code", "country")),
+        *figures,
+    )
+    located = prepared.filter(
+        pl.col("latitude").is_between(-90, 90) & pl.col("longitude").is_between(-180, 180)
+    )
+    places = (
+        located.group_by("cluster_id", "latitude", "longitude")
+        .agg(
+            precision.min().alias("_rank"),
+            pl.len().alias("_n"),
+            pl.col("event_id").min().alias("_first"),
+            pl.col("location_name").sort_by(precision, "event_id").first(),
+            pl.col("geo_precision").sort_by(precision, "event_id").first(),
+        )
+        .sort(["cluster_id", "_rank", "_n", "_first"], descending=[False, False, True, False])
+        .group_by("cluster_id", maintain_order=True)
+        .agg(
+            *(pl.col(c).first() for c in ("location_name", "latitude", "longitude")),
+            pl.col("geo_precision").first(),
+            pl.len().cast(pl.UInt32).alias("n_places"),
+        )
+    )
+    names = prepared.group_by("cluster_id").agg(_mode("location_name").alias("_name"))
+    out = (
+        merged.join(places, on="cluster_id", how="left")
+        .join(names, on="cluster_id", how="left")
+        .with_columns(
+            pl.coalesce("location_name", "_name").alias("location_name"),
+            pl.max_horizontal("_end", "date_start").alias("date_end"),
+            pl.col("n_places").fill_null(0),
+        )
+        .sort("date_start", "cluster_id", nulls_last=True)
+    )
+    columns = ["cluster_id", "n_reports", "n_articles", "date_start", "date_end", "event_code"]
+    columns += ["root_code", "actor1_code", "actor2_code", "country", "location_name"]
+    columns += ["latitude", "longitude", "geo_precision", "n_places"]
+    columns += [f"{k}_{p}" for k in FIGURE_KINDS for p in ("low", "best", "high", "reports")]
+    return out.select(columns)
+
+
+def reports_of(events: pl.DataFrame) -> str:
+    """``"35 reports of 11 events"`` for a chart's input (one report each unless it says).
+
+    Example:
+        >>> reports_of(pl.DataFrame({"n_reports": [4, 1]})), reports_of(pl.DataFrame({"x": [1]}))
+        ('5 reports of 2 events', '1 report of 1 event')
+    """
+    n = int(events.select(_reports(events).sum()).item() or 0)
+    return f"{n} report{'' if n == 1 else 's'} of {events.height} event" + (
+        "" if events.height == 1 else "s"
     )
 
 
@@ -385,6 +618,9 @@ def root_code(code: str | None) -> str | None:
 def events_per_week_svg(events: pl.DataFrame, code_names: Mapping[str, str] | None = None) -> str:
     """Stacked bars: events per ISO week (Monday) by root code; one ``rect.bar`` per stack part.
 
+    Each row of ``events`` is one event; with an ``n_reports`` column (the rows of
+    :func:`distinct_events`) each bar also says how many reports its events have.
+
     Example:
         >>> ev = pl.DataFrame({"date_start": [dt.date(2024, 1, 16)], "root_code": ["19"],
         ...                    "event_code": ["195"]})
@@ -400,7 +636,7 @@ def events_per_week_svg(events: pl.DataFrame, code_names: Mapping[str, str] | No
     counts = (
         dated.with_columns(pl.col("date_start").dt.truncate("1w").alias("week"), root.alias("root"))
         .group_by("week", "root")
-        .len()
+        .agg(pl.len(), _reports(dated).sum().alias("reports"))
         .sort("week", "root")
     )
     first, last = counts.get_column("week").min(), counts.get_column("week").max()
@@ -427,16 +663,18 @@ def events_per_week_svg(events: pl.DataFrame, code_names: Mapping[str, str] | No
     index = {w: i for i, w in enumerate(weeks)}
     stacked: dict[dt.date, int] = {}
     for row in counts.iter_rows(named=True):
-        week, code, n = row["week"], row["root"], int(row["len"])
+        week, code, n, reports = row["week"], row["root"], int(row["len"]), int(row["reports"])
         base = stacked.get(week, 0)
         stacked[week] = base + n
         x = left + index[week] * slot + (slot - bar_w) / 2
         y = top + plot_h - (base + n) / y_max * plot_h
         h = n / y_max * plot_h
         colour = _root_colour(code)
-        label = f"week of {week}: {n} × {code} {names.get(code, '')}".strip()
+        label = f"week of {week}: {n} event(s) {code} {names.get(code, '')}".strip()
+        label += f" ({reports} report(s))"
         out.append(
             f'<rect class="bar" data-week="{week}" data-root="{_attr(code)}" data-count="{n}" '
+            f'data-reports="{reports}" '
             f'x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}">'
             f"<title>{_text(label)}</title></rect>\n"
         )
@@ -459,8 +697,10 @@ def events_per_week_svg(events: pl.DataFrame, code_names: Mapping[str, str] | No
         for c in roots
     )
     out.append(f'<div class="legend">{legend}</div>\n')
+    note = f"Distinct events, not reports: {reports_of(dated)}."
     if undated:
-        out.append(f'<p class="note">{undated} event(s) without a date are not shown.</p>\n')
+        note += f" {undated} event(s) without a date are not shown."
+    out.append(f'<p class="note">{note}</p>\n')
     return "".join(out)
 
 
@@ -470,11 +710,13 @@ def _root_colour(code: str) -> str:
 
 def _casualty_frame(events: pl.DataFrame, weekly: bool) -> pl.DataFrame:
     """Events with a death toll, with ``low``/``best``/``high`` filled in and the ``bin`` of
-    their date_start; ``single`` is whether date_end falls in the same bin."""
-    low = pl.coalesce("killed_low", "killed_best", "killed_high")
-    best = pl.coalesce("killed_best", "killed_low", "killed_high")
-    high = pl.coalesce("killed_high", "killed_best", "killed_low")
-    end = pl.coalesce("date_end", "date_start")
+    their date_start; ``single`` is whether date_end falls in the same bin.
+
+    The figures are read as :func:`report_figures` reads one report's ("up to" starts at
+    0, "at least" tops out at its low); a missing best is the low figure."""
+    low, high, given_best = report_figures(events, "killed")
+    best = pl.min_horizontal(pl.max_horizontal(pl.coalesce(given_best, low), low), high)
+    end = pl.coalesce(_column(events, "date_end", pl.Date), "date_start")
     if weekly:
         start_bin, end_bin = pl.col("date_start").dt.truncate("1w"), end.dt.truncate("1w")
     else:
@@ -487,13 +729,16 @@ def _casualty_frame(events: pl.DataFrame, weekly: bool) -> pl.DataFrame:
         best.alias("best"),
         high.alias("high"),
         (start_bin == end_bin).alias("single"),
+        _reports(events).alias("reports"),
     )
 
 
 def casualty_series(events: pl.DataFrame, *, weekly: bool = False) -> pl.DataFrame:
     """People killed per day (or week) of ``date_start``: summed low, best, high estimates.
 
-    A missing low or high counts as the best figure; a missing best as the low one. Only
+    Each row of ``events`` is one event (give :func:`distinct_events` for a dataset where
+    several articles report one event). An "up to" figure starts at 0, an "at least" one
+    counts as its low, a missing best as the low figure. Only
     events dated within one day (week) count: a toll for a longer period belongs to no
     single day (see :func:`casualty_periods`).
 
@@ -503,13 +748,19 @@ def casualty_series(events: pl.DataFrame, *, weekly: bool = False) -> pl.DataFra
         ...     "killed_low": [2, 7, 50], "killed_best": [None, 7, None],
         ...     "killed_high": [9, 7, 90]})
         >>> casualty_series(ev).row(0)
-        (datetime.date(2024, 1, 18), 9, 9, 16)
+        (datetime.date(2024, 1, 18), 9, 9, 16, 2, 2)
     """
     return (
         _casualty_frame(events, weekly)
         .filter("single")
         .group_by("date")
-        .agg(pl.col("low").sum(), pl.col("best").sum(), pl.col("high").sum())
+        .agg(
+            pl.col("low").sum(),
+            pl.col("best").sum(),
+            pl.col("high").sum(),
+            pl.len().alias("events"),
+            pl.col("reports").sum(),
+        )
         .sort("date")
     )
 
@@ -517,20 +768,20 @@ def casualty_series(events: pl.DataFrame, *, weekly: bool = False) -> pl.DataFra
 def casualty_periods(events: pl.DataFrame, *, weekly: bool = False) -> pl.DataFrame:
     """The death tolls that :func:`casualty_series` leaves out, for periods longer than a
     day (week): one row per distinct (date_start, date_end, low, best, high), with
-    ``events``, how many events report it.
+    ``events``, how many events have it, and ``reports``, how many reports those have.
 
     Example:
         >>> ev = pl.DataFrame({"date_start": [dt.date(2024, 1, 1)] * 2,
         ...     "date_end": [dt.date(2024, 1, 17)] * 2, "killed_low": [24, 24],
         ...     "killed_best": [None, None], "killed_high": [99, 99]})
         >>> casualty_periods(ev).rows()
-        [(datetime.date(2024, 1, 1), datetime.date(2024, 1, 17), 24, 24, 99, 2)]
+        [(datetime.date(2024, 1, 1), datetime.date(2024, 1, 17), 24, 24, 99, 2, 2)]
     """
     return (
         _casualty_frame(events, weekly)
         .filter(~pl.col("single"))
         .group_by("date_start", "date_end", "low", "best", "high")
-        .len("events")
+        .agg(pl.len().alias("events"), pl.col("reports").sum())
         .sort("date_start", "date_end", "low", "high")
     )
 
@@ -548,11 +799,13 @@ def casualties_svg(events: pl.DataFrame) -> str:
         >>> casualties_svg(ev).count('class="range"')
         1
     """
-    dates: list[dt.date] = _casualty_frame(events, False).get_column("date").to_list()
+    frame = _casualty_frame(events, False)
+    dates: list[dt.date] = frame.get_column("date").to_list()
     weekly = bool(dates) and (max(dates) - min(dates)).days > 120
     series = casualty_series(events, weekly=weekly)
     periods = casualty_periods(events, weekly=weekly)
     unit = "week" if weekly else "day"
+    plotted = _casualty_frame(events, weekly).filter("single").select(n_reports="reports")
     period_note = _periods_note(periods, unit)
     if series.is_empty():
         return _empty_svg("No casualty figures for single days") + period_note
@@ -590,10 +843,14 @@ def casualties_svg(events: pl.DataFrame) -> str:
     for r in series.iter_rows(named=True):
         x0, x1 = px(r["date"]), px(r["date"] + step)
         y_high, y_low, y_best = py(r["high"]), py(r["low"]), py(r["best"])
-        label = f"{unit} {r['date']}: {r['low']}–{r['high']} killed (best {r['best']})"
+        label = (
+            f"{unit} {r['date']}: {r['low']}–{r['high']} killed (best {r['best']}) "
+            f"in {r['events']} event(s), from {r['reports']} report(s)"
+        )
         out.append(
             f'<g><title>{_text(label)}</title><rect class="range" data-date="{r["date"]}" '
             f'data-low="{r["low"]}" data-best="{r["best"]}" data-high="{r["high"]}" '
+            f'data-events="{r["events"]}" data-reports="{r["reports"]}" '
             f'x="{x0:.1f}" y="{y_high - 0.75:.1f}" width="{x1 - x0:.1f}" '
             f'height="{y_low - y_high + 1.5:.1f}" fill="#f4a3a8" fill-opacity="0.7"/>'
             f'<line class="best" x1="{x0:.1f}" x2="{x1:.1f}" y1="{y_best:.1f}" '
@@ -612,10 +869,12 @@ def casualties_svg(events: pl.DataFrame) -> str:
         f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" '
         f'y2="{top + plot_h}"/>\n'
         f'<text x="{left}" y="{height - 6}">{unit} of the event (date_start)</text>\n</svg>\n'
-        '<p class="note">Sums per '
-        f"{unit} of the events' killed_low–killed_high (band) and killed_best (line; a "
-        "missing best counts as the low figure). Empty means no figures, not zero. An event "
-        "reported by several articles counts once per article.</p>\n" + period_note
+        f'<p class="note">Sums per {unit} over distinct events: killed low–high (band) and '
+        "best (line). Each event counts once however many articles report it, with the "
+        "range across its reports: lowest low to highest high (“at least N” counts as N), "
+        "median best (the lower middle one; the low when no report gives a best). "
+        f"Plotted: {_text(reports_of(plotted))}, dated to a single {unit}. "
+        "Empty means no figures, not zero.</p>\n" + period_note
     )
     return "".join(out)
 
@@ -627,6 +886,7 @@ def _periods_note(periods: pl.DataFrame, unit: str, limit: int = 4) -> str:
         f"{r['date_start']} – {r['date_end']}: {r['low']}–{r['high']} killed"
         + (f" (best {r['best']})" if r["best"] != r["low"] else "")
         + (f", in {r['events']} events" if r["events"] > 1 else "")
+        + (f" ({r['reports']} reports)" if r["reports"] > r["events"] else "")
         for r in periods.head(limit).iter_rows(named=True)
     ]
     more = periods.height - limit
@@ -640,7 +900,8 @@ def _periods_note(periods: pl.DataFrame, unit: str, limit: int = 4) -> str:
 
 
 def actor_pairs_svg(events: pl.DataFrame, top: int = 10) -> str:
-    """Horizontal bars: the ``top`` most frequent (actor1, actor2) code pairs.
+    """Horizontal bars: the ``top`` most frequent (actor1, actor2) code pairs, by events
+    (each row of ``events`` is one; see :func:`events_per_week_svg` for ``n_reports``).
 
     Example:
         >>> ev = pl.DataFrame({"actor1_code": ["A", "A", "B"], "actor2_code": ["B", "B", None]})
@@ -651,9 +912,10 @@ def actor_pairs_svg(events: pl.DataFrame, top: int = 10) -> str:
         events.select(
             pl.col("actor1_code").fill_null("—").alias("a1"),
             pl.col("actor2_code").fill_null("—").alias("a2"),
+            _reports(events).alias("reports"),
         )
         .group_by("a1", "a2")
-        .len()
+        .agg(pl.len(), pl.col("reports").sum())
         .sort(["len", "a1", "a2"], descending=[True, False, False])
         .head(top)
     )
@@ -670,16 +932,23 @@ def actor_pairs_svg(events: pl.DataFrame, top: int = 10) -> str:
     for i, row in enumerate(pairs.iter_rows(named=True)):
         y = top_pad + i * row_h
         label = f"{row['a1']} → {row['a2']}"
-        n = int(row["len"])
+        n, reports = int(row["len"]), int(row["reports"])
         out.append(
             f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{_text(label)}</text>'
             f'<rect class="pair" data-actor1="{_attr(row["a1"])}" '
-            f'data-actor2="{_attr(row["a2"])}" data-count="{n}" x="{left}" y="{y + 3}" '
-            f'width="{max(1.0, n * scale):.1f}" height="{row_h - 6}" fill="#4a78b5">'
-            f"<title>{_text(label)}: {n} event(s)</title></rect>"
+            f'data-actor2="{_attr(row["a2"])}" data-count="{n}" data-reports="{reports}" '
+            f'x="{left}" y="{y + 3}" width="{max(1.0, n * scale):.1f}" height="{row_h - 6}" '
+            f'fill="#4a78b5"><title>{_text(label)}: {n} event(s), {reports} report(s)'
+            "</title></rect>"
             f'<text x="{left + n * scale + 4:.1f}" y="{y + 15}">{n}</text>\n'
         )
     out.append("</svg>\n")
+    shown = int(pairs.get_column("len").sum())
+    out.append(
+        f'<p class="note">Bars count distinct events, not reports ({_text(reports_of(events))}'
+        + (f"; the top {pairs.height} pairs hold {shown} events" if shown < events.height else "")
+        + ").</p>\n"
+    )
     return "".join(out)
 
 
@@ -893,6 +1162,10 @@ def map_extent(lons: Sequence[float], lats: Sequence[float]) -> tuple[float, flo
 def map_svg(events: pl.DataFrame, boxes: pl.DataFrame | None = None) -> str:
     """An equirectangular map of event locations: one ``circle.point`` per located event.
 
+    Each row of ``events`` is one event; the rows of :func:`distinct_events` (with
+    ``cluster_id``, ``n_reports`` and ``n_places``) are shown one point per event, at the
+    most precise place its reports give.
+
     ``boxes`` (columns iso3, name, min_lat, max_lat, min_lon, max_lon) are drawn as dashed
     rectangles: the bounding boxes of the events' countries.
 
@@ -968,18 +1241,28 @@ def map_svg(events: pl.DataFrame, boxes: pl.DataFrame | None = None) -> str:
             + "\n"
         )
         lat += step
-    for row in located.iter_rows(named=True):
+    for row in located.with_columns(_reports(located).alias("_reports")).iter_rows(named=True):
         x, y = xy(row["longitude"], row["latitude"])
         where = ", ".join(str(v) for v in (row.get("location_name"), row.get("country")) if v)
-        label = f"{row['event_id']}: {where} ({row['latitude']}, {row['longitude']})"
+        event_id = row.get("cluster_id") or row.get("event_id") or ""
+        label = f"{event_id}: {where} ({row['latitude']}, {row['longitude']})"
+        if row["_reports"] > 1:
+            label += f"; {row['_reports']} reports"
+            places = row.get("n_places") or 1
+            if places > 1:
+                label += f" at {places} places, the most precise shown"
         out.append(
-            f'<circle class="point" data-event="{_attr(row["event_id"])}" cx="{x:.1f}" '
+            f'<circle class="point" data-event="{_attr(event_id)}" '
+            f'data-reports="{row["_reports"]}" cx="{x:.1f}" '
             f'cy="{y:.1f}" r="5" fill="#d6334d" fill-opacity="0.75" stroke="#fff" '
             f'stroke-width="1.2"><title>{_text(label)}</title></circle>\n'
         )
     out.append("</svg>\n")
     missing = events.height - located.height
-    note = f"{located.height} located event(s)"
+    note = f"One point per distinct event: {located.height} located event(s)"
+    if "n_reports" in events.columns:
+        n_reports = int(located.get_column("n_reports").sum())
+        note += f", from {n_reports} report(s)"
     if missing:
         note += f"; {missing} without coordinates are not shown"
     out.append(
