@@ -278,3 +278,21 @@ def test_rules_doc_and_clusters(example_dataset: Path, tmp_path: Path) -> None:
     strike = frame.filter(pl.col("event_id").str.ends_with("pakistan-strikes/e1"))
     assert strike["n_articles"].to_list() == [4]
     assert frame.filter(pl.col("cluster_id") == strike["cluster_id"][0]).height == 4
+
+
+def test_ucdp_import_ranges_are_warnings_unless_strict(tmp_path: Path) -> None:
+    from tacitus.cli.convert import command as convert
+
+    source = Path(__file__).resolve().parents[1] / "data" / "readers" / "ucdp" / "ged-sample.csv"
+    out = tmp_path / "ucdp"
+    converted = CliRunner().invoke(
+        convert, [str(source), "--from", "ucdp", "--to", "parquet", "--out", str(out), "-q"]
+    )
+    assert converted.exit_code == 0, converted.output
+    report = _json(str(out))
+    assert {(f["rule"], f["severity"]) for f in report["findings"]} == {
+        ("K002", "warning"),
+        ("K003", "warning"),
+    }
+    assert invoke(str(out))[0] == 0
+    assert invoke(str(out), "--strict")[0] == 1

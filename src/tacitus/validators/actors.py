@@ -31,7 +31,9 @@ A002 = define_rule(
     "A002",
     "Actor country known",
     "error",
-    "An actor's country is a country code the codebook knows (ISO 3166 alpha-3 or CAMEO).",
+    "An actor's country is a country code the codebook knows (ISO 3166 alpha-3 or CAMEO), "
+    "or a CAMEO region code (EUR, AFR, WST...), which CAMEO allows in the country position "
+    "and GDELT uses there.",
     "{field} {value!r} is not a known country code",
     "actor1_country: PAQ",
 )
@@ -110,16 +112,17 @@ def _side_checks(column: str) -> list[Check]:
             "events",
             "events",
             (country,),
-            lambda inputs: unknown_country(pl.col(country), inputs),
+            lambda inputs: unknown_country(pl.col(country), inputs, regions=True),
             field=country,
             value=pl.col(country),
-            expectation=lambda inputs: in_countries(country, inputs),
+            expectation=lambda inputs: in_countries(country, inputs, regions=True),
         ),
     ]
 
 
-def unknown_country(code: pl.Expr, inputs: Inputs) -> pl.Expr | None:
-    """True where a non-null country code is not one the reference knows.
+def unknown_country(code: pl.Expr, inputs: Inputs, *, regions: bool = False) -> pl.Expr | None:
+    """True where a non-null country code is not one the reference knows (with
+    ``regions``, CAMEO region codes count as known: an actor's country slot).
 
     Example:
         >>> from tacitus.validators.reference import Reference
@@ -128,20 +131,36 @@ def unknown_country(code: pl.Expr, inputs: Inputs) -> pl.Expr | None:
         >>> pl.select(unknown_country(pl.lit("IRQ"), inputs)).item()
         True
     """
-    countries = inputs.context.ref().countries
-    if countries is None:
+    known = known_countries(inputs, regions=regions)
+    if known is None:
         return None
-    return code.is_not_null() & ~code.is_in(sorted(countries))
+    return code.is_not_null() & ~code.is_in(known)
 
 
-def in_countries(column: str, inputs: Inputs) -> Expectation | None:
+def known_countries(inputs: Inputs, *, regions: bool = True) -> list[str] | None:
+    """The country codes the reference knows; with ``regions`` (A002: an actor's country
+    slot) the CAMEO region codes too.
+
+    Example:
+        >>> from tacitus.validators.reference import Reference
+        >>> from tacitus.validators.base import Context
+        >>> ref = Reference(countries=frozenset({"IRN"}), regions=frozenset({"EUR"}))
+        >>> known_countries(Inputs({}, Context(reference=ref)))
+        ['EUR', 'IRN']
+    """
+    ref = inputs.context.ref()
+    if ref.countries is None:
+        return None
+    extra = (ref.regions or frozenset()) if regions else frozenset()
+    return sorted(ref.countries | extra)
+
+
+def in_countries(column: str, inputs: Inputs, *, regions: bool = False) -> Expectation | None:
     """The GX built-in equivalent of :func:`unknown_country` on a column."""
-    countries = inputs.context.ref().countries
-    if countries is None:
+    known = known_countries(inputs, regions=regions)
+    if known is None:
         return None
-    return Expectation(
-        "expect_column_values_to_be_in_set", {"column": column, "value_set": sorted(countries)}
-    )
+    return Expectation("expect_column_values_to_be_in_set", {"column": column, "value_set": known})
 
 
 def _normalised(name: pl.Expr) -> pl.Expr:
@@ -159,8 +178,15 @@ def _name_pairs(inputs: Inputs) -> pl.LazyFrame | None:
     """Distinct (name, code) pairs of both sides with their row counts and name key.
 
     The consistency rules work on these pairs (few, even in a large table), and only the
-    rows of the pairs that break a rule are read back (:func:`_rows_of_pairs`).
+    rows of the pairs that break a rule are read back (:func:`_rows_of_pairs`). Collected
+    once (one streaming pass) and shared by A004 and A005.
     """
+    return inputs.view("actor_name_pairs")
+
+
+@view("actor_name_pairs")
+def _name_pairs_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """The distinct (name, code) pairs of :func:`_name_pairs`, computed in memory."""
     events = inputs.table("events")
     sides = _sides(inputs)
     if events is None or not sides:
@@ -177,6 +203,8 @@ def _name_pairs(inputs: Inputs) -> pl.LazyFrame | None:
         pl.concat(parts)
         .group_by("_name", "_code")
         .agg(pl.col("_n").sum())
+        .collect(engine="streaming")
+        .lazy()
         .with_columns(_key=_normalised(pl.col("_name")))
     )
 
@@ -190,6 +218,7 @@ def _rows_of_pairs(inputs: Inputs, pairs: pl.LazyFrame) -> pl.LazyFrame | None:
     events = inputs.table("events")
     if events is None:
         return None
+    wanted = pairs.select("_name", "_code").collect()  # few: the pairs breaking a rule
     keep = [
         c
         for c in ("event_id", "article_id", "source_file", "source_line")
@@ -203,7 +232,12 @@ def _rows_of_pairs(inputs: Inputs, pairs: pl.LazyFrame) -> pl.LazyFrame | None:
                 pl.col(f"{side}_name").alias("_name"),
                 pl.col(f"{side}_code").alias("_code"),
                 pl.lit(f"{side}_name").alias("_field"),
-            ).join(pairs, on=["_name", "_code"], how="inner")
+            )
+            .filter(
+                pl.col("_name").is_in(wanted["_name"].unique().implode())
+                & pl.col("_code").is_in(wanted["_code"].unique().implode())
+            )
+            .join(pairs, on=["_name", "_code"], how="inner")
         )
     if not parts:
         return None

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from tacitus.schema.rules import Finding, Rule
+from tacitus.schema.rules import Finding, Rule, Severity
 from tacitus.schema.tables import ALL_SCHEMAS, FINDINGS, empty_frame, polars_schema
 
 if TYPE_CHECKING:
@@ -37,6 +37,12 @@ DEFAULT_DATE_FLOOR = dt.date(1946, 1, 1)
 
 1946 is the first year of the UCDP/PRIO Armed Conflict Dataset, the earliest coverage of
 any of the major conflict-event datasets (GDELT starts in 1979, ICEWS in 1995)."""
+
+CODED_FORMATS = ("gdelt", "icews", "ucdp")
+"""Coded-event datasets our readers import (``tacitus.source_format`` in the Parquet
+metadata): their rows are a producer's coding, not our annotation."""
+
+METADATA_PREFIX = "tacitus."
 
 FINDING_COLUMNS = FINDINGS.names
 FINDINGS_SCHEMA = polars_schema(FINDINGS)
@@ -59,6 +65,41 @@ class Context:
     """The dataset path: the file dataset-level findings (I004) point at."""
     reference: Reference | None = None
     """Codebook, country boxes and parsers; ``None`` loads the packaged ones."""
+    source_format: str | None = None
+    """Where the tables came from when a reader imported them (``gdelt``, ``icews``,
+    ``ucdp``: see :data:`CODED_FORMATS`); None for our own annotated data."""
+    quad_class_scheme: str | None = None
+    """The QuadClass scheme ``quad_class`` follows (``GDELT``, ``ICEWS``...); None: GDELT."""
+    goldstein_scheme: str | None = None
+    """The scale ``goldstein`` follows (``GDELT``, ``ICEWS intensity``, ``none``); None: GDELT."""
+
+    @property
+    def coded_import(self) -> bool:
+        """Whether the tables are an import of a coded-event dataset (GDELT, ICEWS, UCDP).
+
+        Example:
+            >>> Context(source_format="ucdp").coded_import, Context().coded_import
+            (True, False)
+        """
+        return (self.source_format or "").lower() in CODED_FORMATS
+
+    def apply_metadata(self, metadata: Mapping[str, str]) -> None:
+        """Take the source and schemes from a table's metadata (``tacitus.source_format``,
+        ``tacitus.quad_class_scheme``, ``tacitus.goldstein_scheme``), as our readers
+        write it; keys without the ``tacitus.`` prefix are accepted too.
+
+        Example:
+            >>> c = Context()
+            >>> c.apply_metadata({"tacitus.source_format": "icews",
+            ...                   "tacitus.quad_class_scheme": "ICEWS"})
+            >>> c.source_format, c.quad_class_scheme, c.goldstein_scheme
+            ('icews', 'ICEWS', None)
+        """
+        values = {k.removeprefix(METADATA_PREFIX): v for k, v in metadata.items()}
+        for name in ("source_format", "quad_class_scheme", "goldstein_scheme"):
+            value = values.get(name)
+            if isinstance(value, str) and value:
+                setattr(self, name, value)
 
     def ref(self) -> Reference:
         """The reference data, loaded on first use."""
@@ -128,6 +169,36 @@ class Check:
         """A unique, readable name for this check (``rule:table:variant``)."""
         variant = self.variant or (self.field if isinstance(self.field, str) else None) or "-"
         return f"{self.rule.id}:{self.table}:{variant}"
+
+
+IMPORT_SEVERITY: dict[str, Severity] = {}
+"""Rule id → the severity its findings have on a coded import (see :func:`on_import`)."""
+
+
+def on_import(rule: Rule, severity: Severity) -> Rule:
+    """Give a rule another severity on data imported from a coded dataset (GDELT, ICEWS,
+    UCDP): e.g. a UCDP range low > best is the producer's, kept as published, so it is a
+    warning there but an error in our own annotations. docs/rules.md shows it.
+
+    Example:
+        >>> rule = Rule("K900", "Doc example", "error", "d", "m", "e")
+        >>> on_import(rule, "warning").id, IMPORT_SEVERITY.pop("K900")
+        ('K900', 'warning')
+    """
+    IMPORT_SEVERITY[rule.id] = severity
+    return rule
+
+
+def severity_for(rule_id: str, context: Context) -> Severity | None:
+    """The severity a rule's findings have on these data (None: the rule's own).
+
+    Example:
+        >>> severity_for("NONE", Context(source_format="ucdp")) is None
+        True
+    """
+    if context.coded_import:
+        return IMPORT_SEVERITY.get(rule_id)
+    return None
 
 
 CHECKS: list[Check] = []

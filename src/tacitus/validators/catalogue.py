@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 
 from tacitus.schema.rules import FAMILIES, Rule
-from tacitus.validators.base import CHECKS
+from tacitus.validators.base import CHECKS, IMPORT_SEVERITY
 from tacitus.validators.engine import LOADING_FAMILIES, load_catalogue, select_rules
 
 
@@ -48,6 +48,21 @@ def _applies_to(rule: Rule) -> str:
     return "; ".join(parts) or "-"
 
 
+def severity_text(rule: Rule) -> str:
+    """A rule's severity, with its severity on coded imports where that differs.
+
+    Example:
+        >>> from tacitus.schema.rules import RULES
+        >>> _ = load_catalogue()
+        >>> severity_text(RULES["K002"]), severity_text(RULES["K001"])
+        ('error (warning on import)', 'error')
+    """
+    lowered = IMPORT_SEVERITY.get(rule.id)
+    if lowered is None or lowered == rule.severity:
+        return rule.severity
+    return f"{rule.severity} ({lowered} on import)"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -69,6 +84,9 @@ def rules_markdown(rules: Iterable[Rule] | None = None) -> str:
         "Every check tacitus makes is a rule with an id, a title and a severity. An **error**",
         "makes `tacitus validate` exit 1; a **warning** does only with `--strict`. Select or",
         "ignore rules by id or by family letter: `--select K,D002 --ignore K005`.",
+        "A rule marked *on import* has that severity on tables imported from a coded",
+        "dataset (`tacitus convert --from gdelt|icews|ucdp`: their Parquet metadata names the",
+        "source), where the values are the producer's, kept as published.",
         "See [validation.md](validation.md) for the command and its output formats.",
         "",
         "| Rule | Title | Severity | Checked on |",
@@ -76,7 +94,7 @@ def rules_markdown(rules: Iterable[Rule] | None = None) -> str:
     ]
     for rule in chosen:
         out.append(
-            f"| [{rule.id}](#{rule.id.lower()}) | {_cell(rule.title)} | {rule.severity} | "
+            f"| [{rule.id}](#{rule.id.lower()}) | {_cell(rule.title)} | {severity_text(rule)} | "
             f"{_cell(_applies_to(rule))} |"
         )
     for family, name in FAMILIES.items():
@@ -89,7 +107,7 @@ def rules_markdown(rules: Iterable[Rule] | None = None) -> str:
                 "",
                 f"### {rule.id}",
                 "",
-                f"**{rule.title}** ({rule.severity})",
+                f"**{rule.title}** ({severity_text(rule).replace(' (', '; ').rstrip(')')})",
                 "",
                 rule.description,
                 "",

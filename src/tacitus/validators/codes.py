@@ -3,6 +3,11 @@
 The ``events`` view carries the codebook's entry for each event code (``cb_base_code``,
 ``cb_root_code``, ``cb_quad_class``, ``cb_goldstein``); an unknown code has nulls there.
 Without a codebook these rules produce no findings.
+
+QuadClass and Goldstein are compared under the scheme the data names (the tables'
+``tacitus.quad_class_scheme`` / ``tacitus.goldstein_scheme`` metadata, as the GDELT,
+ICEWS and UCDP readers write it; GDELT's when none is named). A scheme the codebook
+does not have (ICEWS's intensity scale, UCDP's none) skips the rule.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import polars as pl
 
 from tacitus.schema.rules import define_rule
 from tacitus.validators.base import Check, Expectation, Inputs, register
+from tacitus.validators.reference import DEFAULT_SCHEME
 
 GOLDSTEIN_TOLERANCE = 0.05
 """Goldstein scores are published to one decimal; differences below this are rounding."""
@@ -37,16 +43,21 @@ C003 = define_rule(
     "QuadClass agrees with the event code",
     "error",
     "quad_class is the codebook's QuadClass for the event code (1 verbal cooperation, "
-    "2 material cooperation, 3 verbal conflict, 4 material conflict).",
-    "quad_class is {value} but event code {code} is QuadClass {expected}",
+    "2 material cooperation, 3 verbal conflict, 4 material conflict) under the scheme "
+    "the data names: GDELT's by default; an ICEWS import's metadata names ICEWS's, which "
+    "puts root 09 in verbal and 14 in material conflict.",
+    "quad_class is {value} but event code {code} is QuadClass {expected} ({scheme} scheme)",
     "event_code: '195', quad_class: 1",
 )
 C004 = define_rule(
     "C004",
     "Goldstein score agrees with the event code",
     "error",
-    f"goldstein is the codebook's Goldstein score for the event code (±{GOLDSTEIN_TOLERANCE}).",
-    "goldstein is {value} but event code {code} scores {expected}",
+    f"goldstein is the codebook's Goldstein score for the event code (±{GOLDSTEIN_TOLERANCE}). "
+    "The codebook has the CAMEO Goldstein scale as GDELT publishes it; data whose metadata "
+    "names another scale (ICEWS intensity, which differs for codes such as 016 and 022) "
+    "are not checked.",
+    "goldstein is {value} but event code {code} scores {expected} ({scheme} scale)",
     "event_code: '195', goldstein: 3.4",
 )
 
@@ -84,22 +95,65 @@ register(
         "events",
         "events",
         ("quad_class", "cb_quad_class", "event_code"),
-        _has_entry() & (pl.col("quad_class") != pl.col("cb_quad_class")),
+        lambda inputs: _c003_fails(inputs),
         field="quad_class",
         value=pl.col("quad_class"),
-        message={"code": pl.col("event_code"), "expected": pl.col("cb_quad_class")},
+        message={
+            "code": pl.col("event_code"),
+            "expected": pl.col("cb_quad_class"),
+            "scheme": lambda inputs: pl.lit(quad_class_scheme(inputs)),
+        },
     ),
     Check(
         C004,
         "events",
         "events",
         ("goldstein", "cb_goldstein", "event_code"),
-        _has_entry() & ((pl.col("goldstein") - pl.col("cb_goldstein")).abs() > GOLDSTEIN_TOLERANCE),
+        lambda inputs: _c004_fails(inputs),
         field="goldstein",
         value=pl.col("goldstein"),
-        message={"code": pl.col("event_code"), "expected": pl.col("cb_goldstein")},
+        message={
+            "code": pl.col("event_code"),
+            "expected": pl.col("cb_goldstein"),
+            "scheme": lambda inputs: pl.lit(goldstein_scheme(inputs)),
+        },
     ),
 )
+
+
+def quad_class_scheme(inputs: Inputs) -> str:
+    """The QuadClass scheme the events follow, as the data name it (default GDELT).
+
+    Example:
+        >>> from tacitus.validators.base import Context
+        >>> quad_class_scheme(Inputs({}, Context(quad_class_scheme="ICEWS")))
+        'ICEWS'
+    """
+    return inputs.context.quad_class_scheme or DEFAULT_SCHEME
+
+
+def goldstein_scheme(inputs: Inputs) -> str:
+    """The Goldstein scale the events follow, as the data name it (default GDELT).
+
+    Example:
+        >>> goldstein_scheme(Inputs({}))
+        'GDELT'
+    """
+    return inputs.context.goldstein_scheme or DEFAULT_SCHEME
+
+
+def _c003_fails(inputs: Inputs) -> pl.Expr | None:
+    if not inputs.context.ref().knows_quad_class_scheme(inputs.context.quad_class_scheme):
+        return None
+    return _has_entry() & (pl.col("quad_class") != pl.col("cb_quad_class"))
+
+
+def _c004_fails(inputs: Inputs) -> pl.Expr | None:
+    if not inputs.context.ref().knows_goldstein_scheme(inputs.context.goldstein_scheme):
+        return None
+    return _has_entry() & (
+        (pl.col("goldstein") - pl.col("cb_goldstein")).abs() > GOLDSTEIN_TOLERANCE
+    )
 
 
 def _c001_expectation(inputs: Inputs) -> Expectation | None:

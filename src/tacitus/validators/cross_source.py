@@ -18,6 +18,12 @@ from tacitus.validators.base import Check, Context, Frame, Inputs, register, vie
 CLUSTER_DAYS = 1
 KINDS = ("killed", "injured")
 IGNORED_FOR_DUPLICATES = ("event_id", "source_line")
+DUPLICATE_KEY = (
+    "article_id", "event_code", "actor1_code", "actor2_code", "date_start", "date_end",
+    "country", "location_name", "latitude", "longitude", "killed_best", "injured_best",
+)  # fmt: skip
+"""Columns whose fingerprint picks the candidate copies X002 then compares exactly: two
+rows can only be equal if these are (reading a few columns instead of every one)."""
 
 X001 = define_rule(
     "X001",
@@ -37,7 +43,10 @@ X002 = define_rule(
     "No duplicate event in an article",
     "error",
     "Two events of one article differ in more than their id: an exact copy is a "
-    "duplicated annotation.",
+    "duplicated annotation. Not run on coded imports (GDELT, ICEWS, UCDP): there each "
+    "source row is its own record, named by its id (GlobalEventID, Event ID, UCDP id, "
+    "kept in event_id), and rows that differ only in columns we do not model are "
+    "distinct records, not copies.",
     "event duplicates {value} (all fields but the id are equal)",
     "events: [{id: e1, code: '195', ...}, {id: e2, code: '195', ...same}]",
 )
@@ -154,12 +163,26 @@ def _clustered_rows(inputs: Inputs, stats: pl.LazyFrame) -> pl.LazyFrame | None:
     events = inputs.table("events")
     if narrow is None or events is None:
         return None
-    rows = narrow.join(stats, on="_cluster_no", how="inner").drop("_k", "date_start", "_article")
-    return (
+    # The clusters' rows are few: collect their numbers (a narrow sort of the table),
+    # then read just those rows of the table, and number the clusters in memory (a
+    # window over the whole table would not stream).
+    rows = (
+        narrow.join(stats, on="_cluster_no", how="inner")
+        .drop("_k", "date_start", "_article")
+        .collect(engine="streaming")
+    )
+    wanted = rows["_row"].implode()
+    picked = (
         events.with_row_index("_row")
-        .join(rows, on="_row", how="inner")
+        .filter(pl.col("_row").is_in(wanted))
+        .collect(engine="streaming")
+    )
+    return (
+        picked.join(rows, on="_row", how="inner")
+        .sort("_row")
         .with_columns(cluster_id=pl.col("event_id").min().over("_cluster_no"))
         .drop("_row")
+        .lazy()
     )
 
 
@@ -227,19 +250,29 @@ def clusters(tables: Tables | dict[str, Frame], context: Context | None = None) 
 @view("duplicates_in_article")
 def duplicates_view(inputs: Inputs) -> pl.LazyFrame | None:
     """Later copies of an event within one article (rows equal but for id and line)."""
+    if inputs.context.coded_import:
+        return None
     events = inputs.table("events")
     columns = [c for c in sorted(inputs.columns("events")) if c not in IGNORED_FOR_DUPLICATES]
     if events is None or "event_id" not in inputs.columns("events") or "article_id" not in columns:
         return None
-    key = fingerprint(columns)
-    hashed = events.select(key.alias("_h"))
-    repeated = hashed.group_by("_h").agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
-    candidates = events.with_columns(key.alias("_h")).join(
-        repeated.select("_h"), on="_h", how="semi"
+    # One 64-bit fingerprint per row of a few telling columns (a narrow column, held in
+    # memory), the rows whose fingerprint repeats (few), then only those rows of the
+    # table, compared exactly on every column.
+    narrow = [c for c in DUPLICATE_KEY if c in columns] or columns
+    hashes = events.select(fingerprint(narrow).alias("_h")).collect(engine="streaming")
+    repeated = hashes.with_row_index("_row").filter(pl.col("_h").is_duplicated())["_row"]
+    candidates = (
+        events.with_row_index("_row")
+        .filter(pl.col("_row").is_in(repeated.implode()))
+        .drop("_row")
+        .collect(engine="streaming")
     )
     order = [pl.col("source_line")] if "source_line" in inputs.columns("events") else []
     first = pl.col("event_id").sort_by([*order, pl.col("event_id")]).first().over(columns)
-    return candidates.with_columns(_first=first).filter(pl.col("event_id") != pl.col("_first"))
+    return (
+        candidates.lazy().with_columns(_first=first).filter(pl.col("event_id") != pl.col("_first"))
+    )
 
 
 def _figure_text(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:

@@ -150,7 +150,7 @@ register(
     Check(
         D002,
         "events",
-        "events",
+        "events_published",
         ("date_start", "_published"),
         lambda inputs: (
             pl.col("date_start")

@@ -30,6 +30,7 @@ from tacitus.schema.rules import FAMILIES, RULES, Finding, Rule
 from tacitus.schema.tables import ALL_SCHEMAS, Tables
 from tacitus.validators.base import (
     CHECKS,
+    IMPORT_SEVERITY,
     Check,
     Context,
     Frame,
@@ -37,6 +38,7 @@ from tacitus.validators.base import (
     empty_findings,
     finding_exprs,
     findings_frame,
+    severity_for,
     sort_findings_frame,
 )
 
@@ -306,9 +308,10 @@ def validate_tables(
     planned = plan(inputs, rules)
     found = (runner or run_checks)(inputs, planned)
     given = findings if isinstance(findings, pl.DataFrame) else findings_frame(list(findings or []))
-    found = _without_repeats(found, given)
+    found = _counted_once(_without_repeats(found, given))
     combined = pl.concat([given, findings_frame(early), found], how="vertical_relaxed")
     combined = combined.filter(pl.col("rule").is_in(sorted(rules)))
+    combined = _import_severities(combined, context)
     combined = sort_findings_frame(_point_at_files(combined, files))
     checked = {p.check.rule.id for p in planned} | {"I001"} & rules
     checked |= {r for r in loaded_rules if r in rules}
@@ -352,6 +355,41 @@ def _point_at_files(findings: pl.DataFrame, files: Mapping[str, str]) -> pl.Data
 
 
 REPEAT_KEY = ("rule", "source_file", "event_id", "field", "value")
+
+REPORTED_ONCE = {"K002": ("casualties", "events")}
+"""Rules checked on two tables that can hold the same figure (an event's killed range is
+also its casualty total row): rule → (table kept, table whose repeat is dropped)."""
+ONCE_KEY = ("rule", "event_id", "field", "value")
+
+
+def _counted_once(found: pl.DataFrame) -> pl.DataFrame:
+    """Drop a finding that repeats, on the second table, one made on the first (same
+    rule, event, field and value): one unordered range is one problem."""
+    if found.is_empty():
+        return found
+    for rule, (kept, dropped) in REPORTED_ONCE.items():
+        first = found.filter((pl.col("rule") == rule) & (pl.col("table") == kept))
+        if first.is_empty():
+            continue
+        repeat = (pl.col("rule") == rule) & (pl.col("table") == dropped)
+        twice = found.filter(repeat).join(
+            first.select(ONCE_KEY).unique(), on=list(ONCE_KEY), how="semi", nulls_equal=True
+        )
+        if twice.height:
+            found = found.join(twice, on=found.columns, how="anti", nulls_equal=True)
+    return found
+
+
+def _import_severities(findings: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """Give findings of rules with an ``on_import`` severity that severity on coded imports."""
+    lowered = {r: severity_for(r, context) for r in IMPORT_SEVERITY}
+    lowered = {r: s for r, s in lowered.items() if s is not None}
+    if not lowered or findings.is_empty():
+        return findings
+    severity = pl.col("severity")
+    for rule, value in lowered.items():
+        severity = pl.when(pl.col("rule") == rule).then(pl.lit(value)).otherwise(severity)
+    return findings.with_columns(severity.cast(pl.String).alias("severity"))
 
 
 def _without_repeats(found: pl.DataFrame, given: pl.DataFrame) -> pl.DataFrame:

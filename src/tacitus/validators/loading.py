@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from tacitus.validators.integrity import I001
 
 TABLE_NAMES = (*TABLES, "rejected")
 ANNOTATION_SUFFIXES = (".yaml", ".yml", ".json")
+METADATA_KEY = b"tacitus"
+"""Parquet key-value metadata key of tacitus tables (tacitus.datasets.parquet_io)."""
 
 
 @dataclasses.dataclass
@@ -264,6 +267,32 @@ def _scan_into(loaded: Loaded, name: str, path: Path, *, display: str) -> None:
         return
     loaded.tables[name] = pl.scan_parquet(path)
     loaded.all_null[name] = _all_null_from_metadata(metadata)
+    loaded.context.apply_metadata(table_metadata(metadata))
+
+
+def table_metadata(metadata: Any) -> dict[str, str]:
+    """The ``tacitus`` key-value metadata of a Parquet file (source format, schemes), as
+    ``tacitus convert`` and builds write it; empty when absent or unreadable.
+
+    Example:
+        >>> import pyarrow as pa, tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "events.parquet"
+        >>> table = pa.table({"a": [1]}).replace_schema_metadata(
+        ...     {b"tacitus": b'{"tacitus.source_format": "ucdp"}'})
+        >>> pq.write_table(table, path)
+        >>> table_metadata(pq.read_metadata(path))
+        {'tacitus.source_format': 'ucdp'}
+    """
+    raw = (getattr(metadata, "metadata", None) or {}).get(METADATA_KEY)
+    if raw is None:
+        return {}
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(values, dict):
+        return {}
+    return {str(k): v for k, v in values.items() if isinstance(v, str)}
 
 
 def _all_null_from_metadata(metadata: Any) -> set[str]:

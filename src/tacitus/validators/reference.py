@@ -34,6 +34,12 @@ EVENT_CODE_SCHEMA = {
     "cb_goldstein": pl.Float64,
 }
 
+DEFAULT_SCHEME = "GDELT"
+"""The QuadClass scheme (and Goldstein scale) of the packaged codebook's event codes."""
+GOLDSTEIN_SCHEMES = frozenset({"GDELT", "CAMEO", "GOLDSTEIN"})
+"""Names of the one Goldstein scale the codebook has (CAMEO's, as GDELT publishes it).
+ICEWS's ``Intensity`` differs for some codes (016, 022, 164...) and UCDP has none."""
+
 MAX_BOX_PARTS = 4
 """Boxes per country in the packaged table (a country split at the antimeridian, ...)."""
 
@@ -59,6 +65,62 @@ class Reference:
     check_figure: FigureChecker | None = None
     """For a casualty quote and its (low, best, high): (agrees, what the quote says)."""
     codebook_version: str | None = None
+    regions: frozenset[str] | None = None
+    """CAMEO region codes (EUR, AFR, WST...): valid in an actor's country position."""
+    quad_classes: Mapping[str, Mapping[str, int]] | None = None
+    """QuadClass scheme (upper case: GDELT, ICEWS, PHOENIX) → root code → QuadClass.
+    ``event_codes`` carries the GDELT scheme's."""
+    goldstein_schemes: frozenset[str] = GOLDSTEIN_SCHEMES
+    """Goldstein scales (upper case) whose scores ``cb_goldstein`` holds."""
+
+    def event_codes_for(self, quad_class_scheme: str | None) -> pl.DataFrame | None:
+        """``event_codes`` with ``cb_quad_class`` under the given QuadClass scheme (None:
+        GDELT's, as packaged); ``cb_quad_class`` is null for a scheme the codebook lacks.
+
+        Example:
+            >>> ref = Reference.default()
+            >>> icews = ref.event_codes_for("ICEWS")
+            >>> icews.filter(pl.col("event_code") == "141")["cb_quad_class"].item()
+            4
+        """
+        codes = self.event_codes
+        if codes is None or quad_class_scheme is None:
+            return codes
+        scheme = quad_class_scheme.upper()
+        if scheme == DEFAULT_SCHEME:
+            return codes
+        by_root = (self.quad_classes or {}).get(scheme)
+        mapping = pl.DataFrame(
+            list((by_root or {}).items()),
+            schema={"cb_root_code": pl.String, "_quad": pl.Int8},
+            orient="row",
+        )
+        return (
+            codes.join(mapping, on="cb_root_code", how="left", maintain_order="left")
+            .with_columns(pl.col("_quad").alias("cb_quad_class"))
+            .drop("_quad")
+        )
+
+    def knows_quad_class_scheme(self, scheme: str | None) -> bool:
+        """Whether QuadClass can be checked under ``scheme`` (None means GDELT).
+
+        Example:
+            >>> Reference.default().knows_quad_class_scheme("ICEWS")
+            True
+        """
+        if scheme is None or scheme.upper() == DEFAULT_SCHEME:
+            return True
+        return scheme.upper() in (self.quad_classes or {})
+
+    def knows_goldstein_scheme(self, scheme: str | None) -> bool:
+        """Whether ``cb_goldstein`` holds the scores of the Goldstein scale ``scheme``.
+
+        Example:
+            >>> ref = Reference.default()
+            >>> ref.knows_goldstein_scheme("GDELT"), ref.knows_goldstein_scheme("ICEWS intensity")
+            (True, False)
+        """
+        return scheme is None or scheme.upper() in self.goldstein_schemes
 
     @classmethod
     def default(cls) -> Reference:
@@ -76,6 +138,8 @@ class Reference:
         values: dict[str, Any] = {
             "event_codes": event_codes_frame(codebook.events.values()),
             "countries": _countries_of(codebook),
+            "regions": _regions_of(codebook),
+            "quad_classes": _quad_classes_of(codebook),
             "check_actor": _actor_checker(codebook),
             "codebook_version": getattr(codebook, "version", None),
         }
@@ -131,6 +195,25 @@ def _countries_of(codebook: Any) -> frozenset[str] | None:
         if value is not None:
             return frozenset(value() if callable(value) else value)
     return None
+
+
+def _regions_of(codebook: Any) -> frozenset[str] | None:
+    regions = getattr(codebook, "regions", None)
+    return frozenset(regions) if regions is not None else None
+
+
+def _quad_classes_of(codebook: Any) -> dict[str, dict[str, int]] | None:
+    """Scheme → root code → QuadClass, from the codebook's ``quad_class(root, scheme)``."""
+    quad_class = getattr(codebook, "quad_class", None)
+    schemes = getattr(importlib.import_module(type(codebook).__module__), "QUAD_CLASS_SCHEMES", ())
+    if quad_class is None or not schemes:
+        return None
+    roots = sorted({e.root_code for e in codebook.events.values()})
+    out: dict[str, dict[str, int]] = {}
+    for scheme in schemes:
+        classes = {root: quad_class(root, scheme) for root in roots}
+        out[str(scheme).upper()] = {r: int(q) for r, q in classes.items() if q is not None}
+    return out
 
 
 def _actor_checker(codebook: Any) -> ActorChecker | None:
