@@ -52,6 +52,9 @@ class Rule:
     description: str
     template: str
     example: str
+    on_import: Severity | None = None
+    """Severity on data imported from a coded dataset (GDELT, ICEWS, UCDP), where the
+    defect is the producer's, kept as published; None: the same as on our own data."""
 
     @property
     def family(self) -> str:
@@ -129,7 +132,14 @@ RULES: dict[str, Rule] = {}
 
 
 def define_rule(
-    id: str, title: str, severity: Severity, description: str, template: str, example: str
+    id: str,
+    title: str,
+    severity: Severity,
+    description: str,
+    template: str,
+    example: str,
+    *,
+    on_import: Severity | None = None,
 ) -> Rule:
     """Register a rule in the catalogue (ids are unique) and return it.
 
@@ -137,11 +147,11 @@ def define_rule(
         >>> define_rule("S900", "Doc example", "warning", "d", "m", "e").id in RULES
         True
     """
-    if id in RULES and RULES[id] != Rule(id, title, severity, description, template, example):
+    rule = Rule(id, title, severity, description, template, example, on_import)
+    if id in RULES and RULES[id] != rule:
         raise ValueError(f"rule {id} is defined twice")
     if id[0] not in FAMILIES or len(id) != 4 or not id[1:].isdigit():
         raise ValueError(f"rule id {id!r} must be a family letter and three digits")
-    rule = Rule(id, title, severity, description, template, example)
     RULES[id] = rule
     return rule
 

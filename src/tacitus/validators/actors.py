@@ -69,9 +69,11 @@ A006 = define_rule(
     "Actor1 differs from actor2",
     "error",
     "The source and the target of an event are different actors (a self-directed event "
-    "is almost always a coding slip).",
+    "is almost always a coding slip). Coded datasets record internal events (a government "
+    "acting on itself) this way, so on a coded import it is a warning.",
     "actor1 and actor2 are both {value}",
     "actor1: {code: PAKMIL}\nactor2: {code: PAKMIL}",
+    on_import="warning",
 )
 A007 = define_rule(
     "A007",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from tacitus.schema.rules import Finding, Rule, Severity
+from tacitus.schema.rules import RULES, Finding, Rule, Severity
 from tacitus.schema.tables import ALL_SCHEMAS, FINDINGS, empty_frame, polars_schema
 
 if TYPE_CHECKING:
@@ -171,24 +171,6 @@ class Check:
         return f"{self.rule.id}:{self.table}:{variant}"
 
 
-IMPORT_SEVERITY: dict[str, Severity] = {}
-"""Rule id → the severity its findings have on a coded import (see :func:`on_import`)."""
-
-
-def on_import(rule: Rule, severity: Severity) -> Rule:
-    """Give a rule another severity on data imported from a coded dataset (GDELT, ICEWS,
-    UCDP): e.g. a UCDP range low > best is the producer's, kept as published, so it is a
-    warning there but an error in our own annotations. docs/rules.md shows it.
-
-    Example:
-        >>> rule = Rule("K900", "Doc example", "error", "d", "m", "e")
-        >>> on_import(rule, "warning").id, IMPORT_SEVERITY.pop("K900")
-        ('K900', 'warning')
-    """
-    IMPORT_SEVERITY[rule.id] = severity
-    return rule
-
-
 def severity_for(rule_id: str, context: Context) -> Severity | None:
     """The severity a rule's findings have on these data (None: the rule's own).
 
@@ -196,8 +178,9 @@ def severity_for(rule_id: str, context: Context) -> Severity | None:
         >>> severity_for("NONE", Context(source_format="ucdp")) is None
         True
     """
-    if context.coded_import:
-        return IMPORT_SEVERITY.get(rule_id)
+    rule = RULES.get(rule_id)
+    if context.coded_import and rule is not None:
+        return rule.on_import
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from tacitus.schema.rules import define_rule
-from tacitus.validators.base import Check, Expectation, Inputs, on_import, register, view
+from tacitus.validators.base import Check, Expectation, Inputs, register, view
 
 VIOLENT_ROOTS = ("18", "19", "20")
 """Assault, fight, unconventional mass violence."""
@@ -28,31 +28,27 @@ K001 = define_rule(
     "{field} is {value}",
     "casualties: [{kind: killed, low: -1, high: 3}]",
 )
-K002 = on_import(
-    define_rule(
-        "K002",
-        "Casualty range ordered",
-        "error",
-        "low ≤ best ≤ high for every figure given. A figure that is both an event's total "
-        "(killed_low..killed_high) and its casualty row is reported once. On a coded import "
-        "(UCDP publishes some unordered ranges, kept as published) it is a warning.",
-        "{field} range is not ordered: low {low}, best {best}, high {high}",
-        "casualties: [{kind: killed, low: 9, best: 5}]",
-    ),
-    "warning",
+K002 = define_rule(
+    "K002",
+    "Casualty range ordered",
+    "error",
+    "low ≤ best ≤ high for every figure given. A figure that is both an event's total "
+    "(killed_low..killed_high) and its casualty row is reported once. On a coded import "
+    "(UCDP publishes some unordered ranges, kept as published) it is a warning.",
+    "{field} range is not ordered: low {low}, best {best}, high {high}",
+    "casualties: [{kind: killed, low: 9, best: 5}]",
+    on_import="warning",
 )
-K003 = on_import(
-    define_rule(
-        "K003",
-        "Breakdown within its total",
-        "error",
-        "The rows breaking a total down (3 women, 4 children of 7 killed) add up to no more "
-        "than the total: the sum of their lowest figures is at most the total's highest. "
-        "On a coded import (UCDP's per-side deaths against an unordered total) it is a warning.",
-        "the breakdown adds up to at least {sum}, more than the total's {total}",
-        "count: 7\nbreakdown: [{count: 3, who: women}, {count: 5, who: children}]",
-    ),
-    "warning",
+K003 = define_rule(
+    "K003",
+    "Breakdown within its total",
+    "error",
+    "The rows breaking a total down (3 women, 4 children of 7 killed) add up to no more "
+    "than the total: the sum of their lowest figures is at most the total's highest. "
+    "On a coded import (UCDP's per-side deaths against an unordered total) it is a warning.",
+    "the breakdown adds up to at least {sum}, more than the total's {total}",
+    "count: 7\nbreakdown: [{count: 3, who: women}, {count: 5, who: children}]",
+    on_import="warning",
 )
 K004 = define_rule(
     "K004",

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 
 from tacitus.schema.rules import FAMILIES, Rule
-from tacitus.validators.base import CHECKS, IMPORT_SEVERITY
+from tacitus.validators.base import CHECKS
 from tacitus.validators.engine import LOADING_FAMILIES, load_catalogue, select_rules
 
 
@@ -57,7 +57,7 @@ def severity_text(rule: Rule) -> str:
         >>> severity_text(RULES["K002"]), severity_text(RULES["K001"])
         ('error (warning on import)', 'error')
     """
-    lowered = IMPORT_SEVERITY.get(rule.id)
+    lowered = rule.on_import
     if lowered is None or lowered == rule.severity:
         return rule.severity
     return f"{rule.severity} ({lowered} on import)"

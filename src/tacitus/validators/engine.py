@@ -30,7 +30,6 @@ from tacitus.schema.rules import FAMILIES, RULES, Finding, Rule
 from tacitus.schema.tables import ALL_SCHEMAS, Tables
 from tacitus.validators.base import (
     CHECKS,
-    IMPORT_SEVERITY,
     Check,
     Context,
     Frame,
@@ -382,7 +381,7 @@ def _counted_once(found: pl.DataFrame) -> pl.DataFrame:
 
 def _import_severities(findings: pl.DataFrame, context: Context) -> pl.DataFrame:
     """Give findings of rules with an ``on_import`` severity that severity on coded imports."""
-    lowered = {r: severity_for(r, context) for r in IMPORT_SEVERITY}
+    lowered = {r: severity_for(r, context) for r in RULES}
     lowered = {r: s for r, s in lowered.items() if s is not None}
     if not lowered or findings.is_empty():
         return findings
