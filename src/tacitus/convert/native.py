@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -282,18 +283,40 @@ def _near_miss(text: str, quote: str, part: Quoted) -> str:
 def _attach_lines(model: BaseModel, path: tuple[str | int, ...], marked: Marked) -> None:
     """Set each model's source line (private attribute) from the line map."""
     model_type = type(model)
-    private = model_type.__private_attributes__
-    if "_line" in private:
+    if "_line" in model_type.__private_attributes__:
         line = marked.lines.get(path)
         model._line = line if line is not None else marked.line_of(path)  # type: ignore[attr-defined]
-    for name in model_type.model_fields:
-        value = model.__dict__.get(name)
+    values = model.__dict__
+    for name in _nested_fields(model_type):
+        value = values.get(name)
         if isinstance(value, BaseModel):
             _attach_lines(value, (*path, name), marked)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     _attach_lines(item, (*path, name, i), marked)
+
+
+_NESTED: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _nested_fields(model_type: type[BaseModel]) -> tuple[str, ...]:
+    """Names of the fields of a model class that can hold models (or lists of them)."""
+    names = _NESTED.get(model_type)
+    if names is None:
+        names = tuple(
+            name
+            for name, field in model_type.model_fields.items()
+            if _may_hold_model(field.annotation)
+        )
+        _NESTED[model_type] = names
+    return names
+
+
+def _may_hold_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_may_hold_model(arg) for arg in typing.get_args(annotation))
 
 
 def _read_text_file(
