@@ -256,7 +256,7 @@ def _find_all(text: str, quote: str, prefix: str | None, suffix: str | None) -> 
     at = text.find(quote)
     while at != -1:
         end = at + len(quote)
-        if (prefix is None or text[:at].endswith(prefix)) and (
+        if (prefix is None or text.endswith(prefix, 0, at)) and (
             suffix is None or text.startswith(suffix, end)
         ):
             positions.append(at)
