@@ -33,8 +33,9 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-pytest: install-dev
+pytest: install-dev  ## the test suite, then every docstring example
 	$(BIN)/pytest
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/tacitus
 
 test: lint typecheck pytest  ## everything CI runs
 
