@@ -43,6 +43,21 @@ def test_brat_to_native(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "2 of 2 events" in capsys.readouterr().out
 
 
+def test_native_file_out_with_no_article_reports_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for suffix in (".ann", ".txt"):  # no .meta.yaml: the article does not load
+        source = (DATA / "brat" / "caspian-courier").with_suffix(suffix)
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    out = tmp_path / "one.yaml"
+    source = str(tmp_path / "caspian-courier.ann")
+    code = run(["convert", source, "--from", "brat", "--to", "native", "--out", str(out)])
+    assert code == 1
+    assert not out.exists()
+    captured = capsys.readouterr()
+    assert "S016" in captured.err and "wrote nothing" in captured.out
+
+
 def test_label_studio_to_parquet_reports_errors_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

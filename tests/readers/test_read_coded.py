@@ -199,6 +199,18 @@ def test_bad_rows_are_findings_and_skipped(tmp_path: Path) -> None:
     assert result.events.height == 2 and result.rows_read == 4
 
 
+def test_ucdp_infinite_figure_is_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "ged.csv"
+    path.write_text(
+        "id,type_of_violence,side_a,side_b,date_start,date_end,best,low,high\n"
+        "1,1,A,B,2020-01-01,2020-01-01,1.0e999,1,2\n",
+        encoding="utf-8",
+    )
+    result = read_coded("ucdp", path)
+    assert [(p.rule, p.field, p.source_line) for p in result.problems] == [("S020", "best", 2)]
+    assert result.events["killed_best"].to_list() == [None]
+
+
 @pytest.mark.parametrize(
     ("prec", "start", "end", "ours"),
     [

@@ -83,6 +83,24 @@ def test_a_task_without_text_is_a_finding(tmp_path: Path) -> None:
     assert result.document is None and [p.rule for p in result.problems] == ["S015"]
 
 
+def test_a_result_whose_value_is_not_an_object_is_a_finding(tmp_path: Path) -> None:
+    task = {
+        "id": 1,
+        "data": {"text": "Pakistan struck.", "article_id": "a1", "source": "W",
+                 "published": "2024-01-18"},
+        "annotations": [{"result": [
+            {"id": "r1", "type": "labels", "value": ["Actor"]},
+            {"id": "r1", "type": "textarea", "from_name": "values", "value": "code=PAKMIL"},
+        ]}],
+    }  # fmt: skip
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps([task]))
+    (result,) = read_labelstudio(path)
+    assert result.document is not None
+    assert [p.rule for p in result.problems] == ["S015"]
+    assert "no character offsets" in result.problems[0].message
+
+
 def test_ascii_escaped_export_keeps_lines_and_offsets(tmp_path: Path) -> None:
     """json.dump's default escapes emoji as surrogate pairs: still read, lines kept."""
     tasks = json.loads((DATA / "export.json").read_text(encoding="utf-8"))

@@ -113,7 +113,7 @@ def _event_record(cb: Codebook, e: EventCode) -> dict[str, Any]:
         "root_name": cb.root_name(e.code),
         "goldstein": e.goldstein,
         "quad_class": e.quad_class,
-        "quad_class_name": QUAD_CLASS_NAMES[e.quad_class],
+        "quad_class_name": e.quad_class_name,
         "quad_class_scheme": cb.quad_class_scheme,
         "other_schemes": {
             "ICEWS": cb.quad_class(e.root_code, scheme="ICEWS"),

@@ -122,9 +122,10 @@ def _convert_documents(
         from tacitus.convert.to_native import write_native
 
         if out.suffix in (".yaml", ".yml"):
-            if len(documents) != 1:
+            if len(documents) > 1:
                 raise UsageError(f"{file} holds {len(documents)} articles: give --out a folder")
-            written = [write_native(documents[0], out, source=file.name)]
+            # No document (its article did not load): the findings below say why.
+            written = [write_native(doc, out, source=file.name) for doc in documents]
         else:
             if out.exists() and not out.is_dir():
                 raise UsageError(f"--out {out} is a file; give a folder")
@@ -177,6 +178,8 @@ def _counts(findings: list[Finding]) -> str:
 
 
 def _shown(written: list[Path], out: Path) -> str:
+    if not written:
+        return "nothing"
     if len(written) == 1:
         return str(written[0])
     return f"{len(written)} files in {out}"

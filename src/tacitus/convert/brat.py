@@ -30,7 +30,6 @@ from tacitus.convert.readers import (
     S013,
     S015,
     S016,
-    SPAN_LABELS,
     AnnotationSet,
     EventAnn,
     LinkAnn,
@@ -42,6 +41,7 @@ from tacitus.convert.readers import (
     read_sidecar,
     sha256_of,
     slug,
+    span_label,
 )
 from tacitus.schema.rules import S001
 
@@ -245,7 +245,7 @@ def _text_bound(
         else:
             covered = " ".join(text[s:e] for s, e in converted)
             if _squash(covered) == _squash(written):
-                label = kind if kind in SPAN_LABELS else _span_label(kind)
+                label = span_label(kind) or "Event"  # other entity types are triggers
                 start, end = converted[0][0], converted[-1][1]
                 return SpanAnn(ident, label, start, end, number), utf16
     aset.bad_spans.add(ident)
@@ -265,14 +265,6 @@ def _text_bound(
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
-
-
-def _span_label(kind: str) -> str:
-    """An entity type's label: ours are Actor/Date/Location/Casualty, others are triggers."""
-    for label in SPAN_LABELS:
-        if kind.lower() == label.lower():
-            return label
-    return "Event"
 
 
 def _label_of(target: str, aset: AnnotationSet) -> str:

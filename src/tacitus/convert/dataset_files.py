@@ -87,6 +87,9 @@ def load_actors(path: Path, *, display_path: str | None = None) -> ActorsResult:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         return ActorsResult([], [S001.finding(source_file=name, detail=f"not UTF-8 ({exc})")], name)
+    except OSError as exc:  # a folder, no permission ...
+        detail = exc.strerror or str(exc)
+        return ActorsResult([], [S001.finding(source_file=name, detail=detail)], name)
     marked = load_marked(text)
     problems = [
         S001.finding(source_file=name, source_line=p.line, detail=p.message)

@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from text_to_num import text2num
 
+from tacitus.convert.numbers import VAGUE_LEXICON
+
 __all__ = [
     "PRECISIONS",
     "Precision",
@@ -369,9 +371,19 @@ def _rule_ago(t: str, base: datetime.date) -> ResolvedDate | None:
     return _year_window(base.year - n, "years-ago", base)
 
 
-# "a few days ago", "several days earlier": the same bounds as the figures lexicon
+# "a few days ago", "several days earlier": the bounds of the figures lexicon
 # (tacitus.convert.numbers): a few = 2..5, several = 3..9.
-_VAGUE_DAYS = {"a few": (2, 5), "few": (2, 5), "several": (3, 9)}
+def _lexicon_bounds(word: str) -> tuple[int, int]:
+    entry = VAGUE_LEXICON[word]
+    assert entry.high is not None, word  # a word with no upper bound sets no window
+    return entry.low, entry.high
+
+
+_VAGUE_DAYS = {
+    "a few": _lexicon_bounds("a few"),
+    "few": _lexicon_bounds("a few"),
+    "several": _lexicon_bounds("several"),
+}
 
 
 def _vague_ago(words: str, unit: str, base: datetime.date) -> ResolvedDate | None:
@@ -479,9 +491,11 @@ _RULES = (
 )
 
 
-@lru_cache(maxsize=16384)
 def _dateparser_fallback(t: str, base: datetime.date) -> ResolvedDate | None:
-    """Ask dateparser, silently; its period (day/week/month/year) sets the window."""
+    """Ask dateparser, silently; its period (day/week/month/year) sets the window.
+
+    Not cached itself: its only caller, :func:`_resolve`, caches every answer.
+    """
     if not t or _DATEISH.search(t) is None:
         return None
     from dateparser.date import DateDataParser  # slow to import: only when needed

@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from tacitus.convert.atomic import write_bytes_atomic
 from tacitus.convert.gdelt import COLUMNS, fips_to_country
 
 _PREFERRED_FIPS = {"FRA": "FR", "GBR": "UK", "PSE": "WE", "SRB": "RI"}
@@ -207,15 +206,4 @@ def write_gdelt(
         >>> out.read_text().count("\\t")
         60
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = events_to_gdelt(events, articles).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomic(path, events_to_gdelt(events, articles).encode("utf-8"))

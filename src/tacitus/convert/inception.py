@@ -24,6 +24,7 @@ dropped and the rest of the file converts.
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 import zipfile
@@ -117,6 +118,14 @@ def bundled_typesystem() -> cassis.TypeSystem:
     """
     data = resources.files("tacitus.convert").joinpath("assets/inception/typesystem.xml")
     return cassis.load_typesystem(io.BytesIO(data.read_bytes()))
+
+
+@functools.cache
+def _reading_typesystem() -> cassis.TypeSystem:
+    """Our type system, parsed once per process for reading (parsing it took about half
+    the time of reading a document). Only handed to cassis to load or merge, which leave
+    it unchanged; :func:`bundled_typesystem` gives callers a fresh one to change."""
+    return bundled_typesystem()
 
 
 def read_inception(path: str | Path, *, display_path: str | None = None) -> list[LoadResult]:
@@ -220,7 +229,7 @@ def read_xmi_bytes(
 
 
 def _typesystem(xml: bytes | None, name: str, problems: list[Finding]) -> cassis.TypeSystem:
-    ours = bundled_typesystem()
+    ours = _reading_typesystem()
     if xml is None:
         return ours
     try:
@@ -244,35 +253,39 @@ def _line(index: dict[str, Any], xmi_id: Any) -> int | None:
     return element.sourceline if element is not None else None
 
 
+_REFERENCES = {
+    "CameoEvent": ("arguments",),
+    "CameoEventArgumentsLink": ("target",),
+    "CameoPartOf": ("Governor", "Dependent"),
+}
+"""Layer element → its features that hold XMI ids of other elements."""
+
+
 def _drop_dangling(
     root: Any, index: dict[str, Any], name: str, problems: list[Finding]
-) -> set[int]:
+) -> set[str]:
     """Report references to elements that do not exist, and remove them so cassis loads.
 
     Returns the XMI ids of the elements that lost a reference (reported already).
     """
-    dropped: set[int] = set()
+    dropped: set[str] = set()
     for view in root.iter("{http:///uima/cas.ecore}View"):
         members = view.get("members", "").split()
         view.set("members", " ".join(m for m in members if m in index))
     for element in root.iter(f"{{{CUSTOM_NS}}}*"):
         local = etree.QName(element).localname
-        features = {
-            "CameoEvent": ("arguments",),
-            "CameoEventArgumentsLink": ("target",),
-            "CameoPartOf": ("Governor", "Dependent"),
-        }.get(local, ())
-        for feature in features:
+        for feature in _REFERENCES.get(local, ()):
             value = element.get(feature)
             if value is None:
                 continue
             kept = []
             for ref in value.split():
                 target = index.get(ref)
-                if target is not None and _array_ok(target, index):
+                if target is not None:
+                    _prune_array(target, index)
                     kept.append(ref)
                     continue
-                dropped.add(int(element.get(_XMI_ID)))
+                dropped.add(str(element.get(_XMI_ID)))
                 rule = S011 if local == "CameoPartOf" else S010
                 problems.append(
                     rule.finding(
@@ -291,15 +304,14 @@ def _drop_dangling(
     return dropped
 
 
-def _array_ok(target: Any, index: dict[str, Any]) -> bool:
-    """An FSArray element whose elements all exist (others are handled by their own refs)."""
+def _prune_array(target: Any, index: dict[str, Any]) -> None:
+    """Drop the missing elements of an FSArray (any other element is left as it is)."""
     if etree.QName(target).localname != "FSArray":
-        return True
+        return
     elements = target.get("elements", "").split()
     kept = [ref for ref in elements if ref in index]
     if len(kept) != len(elements):
         target.set("elements", " ".join(kept))
-    return True
 
 
 def _article_from_cas(
@@ -333,7 +345,7 @@ def _document_id(cas: cassis.Cas) -> str | None:
 
 
 def _read_layers(
-    cas: cassis.Cas, index: dict[str, Any], aset: AnnotationSet, dropped: set[int]
+    cas: cassis.Cas, index: dict[str, Any], aset: AnnotationSet, dropped: set[str]
 ) -> None:
     offsets = OffsetMap(aset.text)
     labels: dict[str, str] = {}
@@ -373,7 +385,7 @@ def _read_layers(
         for link in _links(fs):
             target = link.get("target")
             link_line = _line(index, link.xmiID) or line
-            if target is None and link.xmiID in dropped:
+            if target is None and str(link.xmiID) in dropped:
                 continue
             if target is None:
                 aset.problems.append(
@@ -389,7 +401,7 @@ def _read_layers(
         aset.events.append(event)
     for fs in part_ofs:
         part, whole = fs.get("Governor"), fs.get("Dependent")
-        if (part is None or whole is None) and fs.xmiID in dropped:
+        if (part is None or whole is None) and str(fs.xmiID) in dropped:
             continue
         if part is None or whole is None:
             aset.problems.append(

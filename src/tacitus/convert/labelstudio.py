@@ -37,7 +37,6 @@ from tacitus.convert.readers import (
     S013,
     S014,
     S015,
-    SPAN_LABELS,
     AnnotationSet,
     EventAnn,
     LinkAnn,
@@ -48,6 +47,7 @@ from tacitus.convert.readers import (
     parse_note,
     sha256_of,
     slug,
+    span_label,
 )
 from tacitus.convert.yamlmarks import Marked, load_marked
 
@@ -72,11 +72,12 @@ def read_labelstudio(path: str | Path, *, display_path: str | None = None) -> li
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise not_this_format(path, "labelstudio", f"not UTF-8 (byte {exc.start})") from None
+    digest = sha256_of(raw)
     cut: LoadResult | None = None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        recovered = _complete_tasks(text, exc, name, sha256_of(raw))
+        recovered = _complete_tasks(text, exc, name, digest)
         if recovered is None:
             raise not_this_format(path, "labelstudio", f"not JSON ({exc})") from None
         text, data, cut = recovered
@@ -90,7 +91,6 @@ def read_labelstudio(path: str | Path, *, display_path: str | None = None) -> li
             why = "this looks like the JSON-MIN export; export as JSON"
         raise not_this_format(path, "labelstudio", why)
     marked = _marked(text)
-    digest = sha256_of(raw)
     results = [_task(i, task, marked, name, digest) for i, task in enumerate(data)]
     return [*results, cut] if cut is not None else results
 
@@ -297,7 +297,7 @@ def _results(
 def _region(
     item: dict[str, Any], line: int | None, offsets: OffsetMap, aset: AnnotationSet
 ) -> None:
-    value = item.get("value") or {}
+    value = _value(item)
     ident = str(item.get("id"))
     start, end = value.get("start"), value.get("end")
     labels = value.get("labels") or []
@@ -338,7 +338,7 @@ def _region(
                 detail=f"region {ident} has {len(labels)} labels; {label!r} is used",
             )
         )
-    canonical = next((known for known in SPAN_LABELS if known.lower() == label.lower()), None)
+    canonical = span_label(label)
     if canonical is not None:
         aset.spans[ident] = SpanAnn(ident, canonical, resolved.start, resolved.end, line)
         return
@@ -347,9 +347,15 @@ def _region(
     aset.events.append(EventAnn(ident, code, ident, line, [], line))
 
 
+def _value(item: dict[str, Any]) -> dict[str, Any]:
+    """A result's ``value`` object (empty when missing or not an object)."""
+    value = item.get("value")
+    return value if isinstance(value, dict) else {}
+
+
 def _extra(item: dict[str, Any], line: int | None, aset: AnnotationSet) -> None:
     ident = str(item.get("id"))
-    value = item.get("value") or {}
+    value = _value(item)
     key = normalise_key(str(item.get("from_name", "")))
     kind = item.get("type")
     pieces = value.get(kind) if kind in ("choices", "number", "rating", "taxonomy") else None

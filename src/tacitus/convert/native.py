@@ -129,14 +129,14 @@ def load_document_bytes(raw: bytes, name: str, *, base_dir: Path | None = None) 
         # The model failed, but a quote missing from the text is still worth reporting now,
         # so the annotator sees every problem of the file in one pass.
         problems.extend(_raw_missing_quotes(data, marked, name))
-        problems = sort_findings(_unique(problems))
+        problems = sort_findings(unique_findings(problems))
         return LoadResult(name, None, problems, raw_events, article_id, digest)
 
     document._source_file = name
     _attach_lines(document, (), marked)
-    problems.extend(_duplicate_event_ids(document, name))
+    problems.extend(duplicate_event_ids(document, name))
     problems.extend(resolve_quotes(document, marked, name))
-    return LoadResult(name, document, _unique(problems), raw_events, article_id, digest)
+    return LoadResult(name, document, unique_findings(problems), raw_events, article_id, digest)
 
 
 def resolve_quotes(document: Document, marked: Marked | None, name: str) -> list[Finding]:
@@ -328,22 +328,19 @@ def _read_text_file(
     line = marked.line_of(("article", "text_file"))
     if article.get("text") is not None:
         return  # the model reports "text or text_file, not both"
-    target = (base_dir or Path(".")) / article["text_file"]
+    target = (base_dir or Path(".")) / article.pop("text_file")
     try:
         article["text"] = target.read_bytes().decode("utf-8")
-        article.pop("text_file")
     except OSError as exc:
         problems.append(
             S005.finding(source_file=name, source_line=line, detail=f"{target}: {exc.strerror}")
         )
         article["text"] = ""
-        article.pop("text_file")
     except UnicodeDecodeError:
         problems.append(
             S005.finding(source_file=name, source_line=line, detail=f"{target} is not UTF-8")
         )
         article["text"] = ""
-        article.pop("text_file")
 
 
 def _validation_findings(
@@ -388,7 +385,16 @@ def _explain(message: str, value: Any) -> str:
     return message
 
 
-def _duplicate_event_ids(document: Document, name: str) -> list[Finding]:
+def duplicate_event_ids(document: Document, name: str) -> list[Finding]:
+    """S006 for each event whose id an earlier event of the document already uses.
+
+    Example:
+        >>> doc = Document.model_validate({"article": {"id": "a", "source": "s",
+        ...     "published": "2024-01-18", "text": "x"},
+        ...     "events": [{"id": "e1", "code": "195"}, {"id": "e1", "code": "190"}]})
+        >>> [(f.rule, f.event_id) for f in duplicate_event_ids(doc, "a.yaml")]
+        [('S006', 'a/e1')]
+    """
     seen: set[str] = set()
     findings = []
     for event in document.events:
@@ -461,7 +467,14 @@ def _raw_events(data: Any, marked: Marked) -> list[RawEvent]:
     return out
 
 
-def _unique(findings: list[Finding]) -> list[Finding]:
+def unique_findings(findings: list[Finding]) -> list[Finding]:
+    """The findings without repeats, in their first order.
+
+    Example:
+        >>> f = S001.finding(source_file="a.yaml", detail="x")
+        >>> len(unique_findings([f, f]))
+        1
+    """
     seen = set()
     out = []
     for finding in findings:

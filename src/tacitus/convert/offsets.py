@@ -44,7 +44,6 @@ class OffsetMap:
         self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
         # UTF-16 position of each astral character's first unit.
         self._astral16 = [i + k for k, i in enumerate(self._astral)]
-        self.length16 = len(text) + len(self._astral)
 
     @property
     def has_astral(self) -> bool:

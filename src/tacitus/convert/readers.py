@@ -29,7 +29,15 @@ from typing import Any, Protocol
 import polars as pl
 from pydantic import BaseModel, ValidationError
 
-from tacitus.convert.native import NATIVE_SUFFIXES, LoadResult, RawEvent, resolve_quotes
+from tacitus.convert.native import (
+    NATIVE_SUFFIXES,
+    LoadResult,
+    RawEvent,
+    duplicate_event_ids,
+    resolve_quotes,
+    unique_findings,
+)
+from tacitus.convert.offsets import occurrence_of
 from tacitus.convert.yamlmarks import load_marked
 from tacitus.errors import InputError, UsageError
 from tacitus.schema.document import (
@@ -42,19 +50,12 @@ from tacitus.schema.document import (
     EventDate,
     Location,
 )
-from tacitus.schema.rules import RULES, S002, S003, S006, Finding, define_rule, sort_findings
+from tacitus.schema.rules import S002, S003, Finding, define_rule, sort_findings
 
 # --- rules of the readers ---------------------------------------------------------------
 
 
-def _rule(id: str, title: str, severity: Any, description: str, template: str, example: str):
-    """define_rule, refusing an id another module already uses for something else."""
-    if id in RULES and RULES[id].title != title:  # pragma: no cover - catalogue clash
-        raise RuntimeError(f"rule id {id} is taken by {RULES[id].title!r}")
-    return define_rule(id, title, severity, description, template, example)
-
-
-S010 = _rule(
+S010 = define_rule(
     "S010",
     "Referenced span exists",
     "error",
@@ -63,7 +64,7 @@ S010 = _rule(
     "{detail}",
     "E1\tE195:T1 Actor1:T9   # no T9 in the .ann file",
 )
-S011 = _rule(
+S011 = define_rule(
     "S011",
     "Relation ends exist",
     "error",
@@ -72,7 +73,7 @@ S011 = _rule(
     "{detail}",
     "R1\tPartOf Arg1:T4 Arg2:T12   # T12 was deleted",
 )
-S012 = _rule(
+S012 = define_rule(
     "S012",
     "Offsets give the annotated text",
     "error",
@@ -83,7 +84,7 @@ S012 = _rule(
     "{detail}",
     "T1\tActor 0 8\tPakistan   # text[0:8] is 'Pakista' + half an emoji",
 )
-S013 = _rule(
+S013 = define_rule(
     "S013",
     "Annotation value understood",
     "error",
@@ -93,7 +94,7 @@ S013 = _rule(
     "{detail}",
     "#1\tAnnotatorNotes T3\tcount=seven",
 )
-S014 = _rule(
+S014 = define_rule(
     "S014",
     "Event role known and single",
     "error",
@@ -102,7 +103,7 @@ S014 = _rule(
     "{detail}",
     "E1\tE195:T1 Actor1:T2 Actor1:T3",
 )
-S015 = _rule(
+S015 = define_rule(
     "S015",
     "Line or record well-formed",
     "error",
@@ -111,7 +112,7 @@ S015 = _rule(
     "{detail}",
     "T1 Actor 0 8 Pakistan   # spaces instead of tabs",
 )
-S016 = _rule(
+S016 = define_rule(
     "S016",
     "Article metadata present",
     "error",
@@ -122,7 +123,7 @@ S016 = _rule(
     "article.ann and article.txt with no article.meta.yaml",
 )
 
-S020 = _rule(
+S020 = define_rule(
     "S020",
     "Coded-dataset row well-formed",
     "error",
@@ -132,7 +133,7 @@ S020 = _rule(
     "{detail}",
     "881990832\t2018-10-24\t...   # SQLDATE must be YYYYMMDD",
 )
-S030 = _rule(
+S030 = define_rule(
     "S030",
     "Imported casualty range ordered",
     "warning",
@@ -214,6 +215,17 @@ def event_code(raw: str | None) -> str | None:
         return None
     match = _CODE.match(raw.strip())
     return match.group(1) if match else None
+
+
+def span_label(label: str) -> str | None:
+    """Our span label for a tool's entity label, matched regardless of case; None for others.
+
+    Example:
+        >>> span_label("location"), span_label("Casualty"), span_label("E195")
+        ('Location', 'Casualty', None)
+    """
+    folded = label.lower()
+    return next((known for known in SPAN_LABELS if known.lower() == folded), None)
 
 
 def role_of(raw: str) -> str | None:
@@ -371,12 +383,12 @@ def assemble(aset: AnnotationSet) -> LoadResult:
     document._source_file = name
     document._line = aset.article_line
     article._line = aset.article_line
-    problems.extend(_duplicates(document, name, aset.events))
+    problems.extend(duplicate_event_ids(document, name))
     problems.extend(resolve_quotes(document, None, name))
     return LoadResult(
         name,
         document,
-        sort_findings(_unique(problems)),
+        sort_findings(unique_findings(problems)),
         raw_events,
         article_id,
         aset.content_sha256,
@@ -582,8 +594,6 @@ class _Builder:
             return {}
         quote = self.text[span.start : span.end]
         if by_occurrence:
-            from tacitus.convert.offsets import occurrence_of
-
             index, count = occurrence_of(self.text, quote, span.start)
             return {"quote": quote, "occurrence": index} if count > 1 else {"quote": quote}
         return {"quote": quote, "start": span.start, "end": span.end}
@@ -762,38 +772,8 @@ def _local_id(raw_id: str) -> str:
     return cleaned if re.match(r"^[A-Za-z0-9]", cleaned) else f"x{cleaned}"
 
 
-def _duplicates(document: Document, name: str, raws: list[EventAnn]) -> list[Finding]:
-    seen: set[str] = set()
-    out = []
-    for event in document.events:
-        if event.id in seen:
-            out.append(
-                S006.finding(
-                    source_file=name,
-                    source_line=event.line,
-                    table="events",
-                    article_id=document.article.id,
-                    field="id",
-                    event_id=f"{document.article.id}/{event.id}",
-                    value=event.id,
-                )
-            )
-        seen.add(event.id)
-    return out
-
-
 def _shown(value: Any) -> Any:
     return value if isinstance(value, str | int | float) else None
-
-
-def _unique(findings: list[Finding]) -> list[Finding]:
-    seen: set[Finding] = set()
-    out = []
-    for finding in findings:
-        if finding not in seen:
-            seen.add(finding)
-            out.append(finding)
-    return out
 
 
 # --- article metadata sidecars ----------------------------------------------------------
@@ -903,10 +883,6 @@ class CodedResult:
     problems: list[Finding]
     rows_read: int
     metadata: dict[str, str]
-
-    def tables(self) -> dict[str, pl.DataFrame]:
-        """Table name → frame, for writing."""
-        return {"events": self.events, "casualties": self.casualties, "articles": self.articles}
 
 
 def load_asset_table(name: str) -> dict[str, str]:

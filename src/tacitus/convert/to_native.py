@@ -9,14 +9,13 @@ article text is a literal block.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
+from tacitus.convert.atomic import write_bytes_atomic
 from tacitus.schema.document import Document, Event, EventDate
 
 SCHEMA_COMMENT = (
@@ -49,7 +48,6 @@ _Dumper.add_representer(dt.datetime, _datetime)
 def _plain(model: BaseModel) -> dict[str, Any]:
     """A model as a dict in reading order, without empty or default values."""
     fields = type(model).model_fields
-    evidence = () if isinstance(model, EventDate) else _EVIDENCE
     data: dict[str, Any] = {}
     for name, info in fields.items():
         value = getattr(model, name)
@@ -62,9 +60,9 @@ def _plain(model: BaseModel) -> dict[str, Any]:
         elif isinstance(value, list):
             value = [_plain(v) if isinstance(v, BaseModel) else v for v in value]
         data[name] = value
-    evidence_keys = [k for k in evidence if k in data and not isinstance(data[k], dt.date)]
-    if isinstance(model, EventDate):
-        evidence_keys = [k for k in ("quote", "occurrence", "prefix", "suffix") if k in data]
+    # A date's start/end are its window (dates), not the offsets of its quote.
+    evidence = _EVIDENCE[:4] if isinstance(model, EventDate) else _EVIDENCE
+    evidence_keys = [k for k in evidence if k in data]
     first = [k for k in _FIRST if k in data and k not in evidence_keys]
     rest = [k for k in data if k not in first and k not in evidence_keys]
     if isinstance(model, Event):  # an event's own evidence right after its code
@@ -111,15 +109,4 @@ def write_native(document: Document, path: str | Path, *, source: str | None = N
         >>> write_native(doc, Path(tempfile.mkdtemp()) / "a1.yaml").name
         'a1.yaml'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = document_to_yaml(document, source=source).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomic(path, document_to_yaml(document, source=source).encode("utf-8"))

@@ -37,7 +37,7 @@ from typing import Any
 
 import polars as pl
 
-from tacitus.convert.dates import resolve_date_expression, window_precision_ok
+from tacitus.convert.dates import PRECISIONS, resolve_date_expression, window_precision_ok
 from tacitus.convert.native import LoadResult, RawEvent
 from tacitus.convert.numbers import parse_figure
 from tacitus.errors import CodebookError
@@ -96,7 +96,6 @@ FILES_SCHEMA = pl.Schema(
 """One row per input file: its article id, content hash and how many records it had."""
 
 _TOTAL_KINDS = ("killed", "injured")
-_PRECISIONS = ("day", "week", "month", "year")
 
 
 @dataclasses.dataclass
@@ -141,15 +140,6 @@ class ConvertContext:
         return cls(
             codebook=codebook or load_codebook(), actors=tuple(actors), actors_file=actors_file
         )
-
-    @property
-    def extra_groups(self) -> dict[str, str]:
-        """Group trios actors.yaml adds → name (for the actor-code parser)."""
-        return dict(self._groups)
-
-    def definition(self, code: str) -> ActorDefinition | None:
-        """The actors.yaml definition of ``code`` (the first one, if defined twice)."""
-        return self._definitions.get(code)
 
     def is_dataset_group(self, trio: str) -> bool:
         """Whether ``trio`` is a group actors.yaml adds (one the codebook lacks)."""
@@ -276,12 +266,13 @@ def _dropped_by_reader(result: LoadResult, article_id: str, kept: set[str]) -> l
     for it, so every raw event without a converted event becomes a rejected row.
     """
     errors = [p for p in result.problems if p.severity == "error"]
-    missing = [raw for raw in result.raw_events if raw.id is not None and raw.id not in kept]
     lines = [raw.line for raw in result.raw_events]
     rows = []
-    for raw in missing:
+    for i, raw in enumerate(result.raw_events):
+        if raw.id is None or raw.id in kept:
+            continue
         event_id = f"{article_id}/{raw.id}"
-        later = lines[result.raw_events.index(raw) + 1 :]
+        later = lines[i + 1 :]
         own = [p for p in errors if p.source_line == raw.line] or _event_problems(
             errors, raw, event_id, later
         )
@@ -723,7 +714,7 @@ def event_dates(event: Event, article: Article) -> tuple[dt.date, dt.date, str |
 
 
 def _narrowest(start: dt.date, end: dt.date) -> str | None:
-    for precision in _PRECISIONS:
+    for precision in PRECISIONS:
         if window_precision_ok(start, end, precision):
             return precision
     return None

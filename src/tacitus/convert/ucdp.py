@@ -40,7 +40,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from tacitus.convert.dates import window_precision_ok
+from tacitus.convert.dates import PRECISIONS, window_precision_ok
 from tacitus.convert.readers import (
     S020,
     S030,
@@ -64,7 +64,6 @@ REQUIRED = (
 )
 EVENT_CODE = {"1": "190", "2": "190", "3": "180"}
 DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
-_LEVELS = ("day", "week", "month", "year")
 
 
 def date_precision(code: str | None, start: dt.date | None, end: dt.date | None) -> str | None:
@@ -86,7 +85,7 @@ def date_precision(code: str | None, start: dt.date | None, end: dt.date | None)
     claimed = DATE_PRECISION.get(code or "")
     if claimed is None or start is None or end is None:
         return claimed
-    for level in _LEVELS[_LEVELS.index(claimed) :]:
+    for level in PRECISIONS[PRECISIONS.index(claimed) :]:
         if window_precision_ok(start, end, level):
             return level
     return "year"
@@ -225,7 +224,7 @@ def _row(
             return None
         try:
             return int(float(value)) if "." in value else int(value)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: "1.0e999" is infinite
             bad(column, f"{column} {value!r} is not a number", value, event_id=event_id)
             return None
 

@@ -827,21 +827,17 @@ class Codebook:
         if trio.islower():
             names = " / ".join(g.name for g in self.ethnic_groups[trio])
             return Trio(trio, "ethnic", names)
-        role = self.roles.get(trio)
-        if index == 0:
+        if index == 0:  # a first trio is a country or region before anything else
             country = self.countries.get(trio)
             if country is not None:
                 return Trio(trio, "country", country.name)
             region = self.regions.get(trio)
             if region is not None:
                 return Trio(trio, "region", region.name)
-            if role is not None:
-                kind: TrioKind = "international" if role.level == "international" else "role"
-                return Trio(trio, kind, role.name)
-        else:
-            if role is not None:
-                kind = "international" if role.level == "international" else "role"
-                return Trio(trio, kind, role.name)
+        role = self.roles.get(trio)
+        if role is not None:
+            kind: TrioKind = "international" if role.level == "international" else "role"
+            return Trio(trio, kind, role.name)
         religion = self.religions.get(trio)
         if religion is not None:
             return Trio(trio, "religion", religion.name)
@@ -881,7 +877,12 @@ class Codebook:
 
 
 def code_like(code: str) -> bool:
-    """Whether ``code`` looks like a CAMEO event code (2-4 digits)."""
+    """Whether ``code`` looks like a CAMEO event code (2-4 digits), known or not.
+
+    Example:
+        >>> code_like("195"), code_like("0211"), code_like("1"), code_like("19a")
+        (True, True, False, False)
+    """
     return isinstance(code, str) and 2 <= len(code) <= 4 and code.isdigit()
 
 

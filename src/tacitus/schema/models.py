@@ -16,12 +16,13 @@ never by stopping the build.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import pandera.polars as pa
 import polars as pl
 from pandera.config import ValidationDepth, config_context
 
+from tacitus.schema.document import CasualtyCategory, CasualtyKind, DatePrecision, GeoPrecision
 from tacitus.schema.tables import ALL_SCHEMAS, polars_schema
 
 __all__ = [
@@ -43,11 +44,12 @@ COUNTRY_CODE = r"^[A-Z]{3}$"
 SHA256 = r"^[0-9a-f]{64}$"
 RULE_ID = r"^[A-Z][0-9]{3}$"
 
-CASUALTY_KINDS = ["killed", "injured", "missing", "abducted", "arrested", "displaced"]
-CASUALTY_CATEGORIES = ["civilians", "combatants", "security_forces", "unknown"]
-DATE_PRECISIONS = ["day", "week", "month", "year"]
+# The enumerations the annotation models allow (tacitus.schema.document), as lists.
+CASUALTY_KINDS = list(get_args(CasualtyKind))
+CASUALTY_CATEGORIES = list(get_args(CasualtyCategory))
+DATE_PRECISIONS = list(get_args(DatePrecision))
 DATE_SOURCES = ["text", "published", "inferred"]
-GEO_PRECISIONS = ["exact", "locality", "adm2", "adm1", "country", "region"]
+GEO_PRECISIONS = list(get_args(GeoPrecision))
 SEVERITIES = ["error", "warning"]
 
 Timestamp = Annotated[pl.Datetime, "us", "UTC"]
