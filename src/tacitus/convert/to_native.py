@@ -17,10 +17,10 @@ from pydantic import BaseModel
 
 from tacitus.convert.atomic import write_bytes_atomic
 from tacitus.schema.document import Document, Event, EventDate
+from tacitus.schema.jsonschema import SCHEMA_BASE_URL
 
-SCHEMA_COMMENT = (
-    "# yaml-language-server: $schema=https://tacitus.invalid/schema/annotation.schema.json"
-)
+# The schema's own $id, so editors that map that id to schema/annotation.schema.json find it.
+SCHEMA_COMMENT = f"# yaml-language-server: $schema={SCHEMA_BASE_URL}annotation.schema.json"
 _FIRST = ("id", "code", "kind", "source", "url", "published", "language", "title")
 _EVIDENCE = ("quote", "occurrence", "prefix", "suffix", "start", "end")
 
