@@ -126,3 +126,30 @@ def test_registry_lists_and_reads_sources() -> None:
         "labelstudio", DATA / "labelstudio" / "export.json", display_path="sources/export.json"
     )
     assert {r.source_file for r in results} == {"sources/export.json"}
+
+
+def test_repeated_article_id_is_not_written_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    tasks = json.loads((DATA / "labelstudio" / "export.json").read_text(encoding="utf-8"))
+    twice = tmp_path / "twice.json"
+    # The second copy of the first task has the same article id but another title.
+    again = json.loads(json.dumps(tasks[0]))
+    again["data"]["title"] = "A later copy"
+    twice.write_text(json.dumps([*tasks, again], indent=1), encoding="utf-8")
+    out = tmp_path / "native"
+    code = run(
+        ["convert", str(twice), "--from", "labelstudio", "--to", "native", "--out", str(out)]
+    )
+    assert code == 1
+    assert "S007" in capsys.readouterr().err
+    written = sorted(p.name for p in out.glob("*.yaml"))
+    assert len(written) == len(
+        {d.article.id for r in read_documents("labelstudio", twice) if (d := r.document)}
+    )
+    first = read_documents("labelstudio", DATA / "labelstudio" / "export.json")[0].document
+    assert first is not None
+    kept = load_document(out / f"{first.article.id}.yaml").document
+    assert kept is not None and kept.article.title == first.article.title

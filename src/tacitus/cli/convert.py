@@ -120,6 +120,8 @@ def _convert_documents(
     out = out or _default_out(file, target)
     if target == "native":
         from tacitus.convert.to_native import write_native
+        from tacitus.convert.to_tables import S007
+        from tacitus.schema.document import Document
 
         if out.suffix in (".yaml", ".yml"):
             if len(documents) > 1:
@@ -129,9 +131,25 @@ def _convert_documents(
         else:
             if out.exists() and not out.is_dir():
                 raise UsageError(f"--out {out} is a file; give a folder")
+            # One file per article id: a repeated id is not written over the first (S007),
+            # as in `tacitus build`.
+            first: dict[str, Document] = {}
+            for doc in documents:
+                if doc.article.id in first:
+                    findings.append(
+                        S007.finding(
+                            source_file=str(file),
+                            source_line=doc.article.line,
+                            article_id=doc.article.id,
+                            value=doc.article.id,
+                            other=f"an earlier article of {file.name}",
+                        )
+                    )
+                else:
+                    first[doc.article.id] = doc
             written = [
-                write_native(doc, out / f"{doc.article.id}.yaml", source=file.name)
-                for doc in documents
+                write_native(doc, out / f"{article_id}.yaml", source=file.name)
+                for article_id, doc in first.items()
             ]
     else:
         from tacitus.convert.to_tables import documents_to_tables
