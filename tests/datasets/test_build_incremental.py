@@ -128,6 +128,30 @@ def test_changed_actors_file_empties_the_cache(tmp_path: Path, parse_calls: list
 def test_unreadable_cache_is_ignored(tmp_path: Path) -> None:
     dataset = _copy(tmp_path, "native")
     build_dataset(dataset, tmp_path / "out", progress=False, workers=1)
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_unreadable_cache_segment_is_parsed_again(
+    tmp_path: Path, parse_calls: list[str], damage: str
+) -> None:
+    dataset = _copy(tmp_path, "native")
+    _age(dataset)
+    first = build_tables(dataset, workers=1)
+    (segment,) = (dataset / ".tacitus-cache").glob("seg-*")
+    if damage == "missing":
+        shutil.rmtree(segment)
+    else:
+        (segment / "events.arrow").write_bytes(b"not arrow")
+    parse_calls.clear()
+    report = build_dataset(dataset, tmp_path / "out", progress=False, workers=1)
+    assert report.parsed == 3 and "unreadable" in report.cache
+    assert sorted(parse_calls) == sorted(set(parse_calls)) and len(parse_calls) == 3
+    for name, frame in first.tables.as_dict().items():
+        assert frame.equals(read_tables(tmp_path / "out").as_dict()[name]), name
+    # The cache was written again: the next build parses nothing.
+    parse_calls.clear()
+    again = build_tables(dataset, workers=1)
+    assert again.report.parsed == 0 and parse_calls == []
     (dataset / ".tacitus-cache" / "files.arrow").write_bytes(b"not arrow")
     report = build_dataset(dataset, tmp_path / "out", progress=False, workers=1)
     assert report.parsed == 3 and "unreadable" in report.cache

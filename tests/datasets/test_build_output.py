@@ -18,6 +18,7 @@ from tacitus import __version__
 from tacitus.datasets.build import INPUTS_FILE, build_dataset, build_tables
 from tacitus.datasets.parquet_io import read_metadata, read_table, read_tables
 from tacitus.datasets.report import REPORT_FILE
+from tacitus.errors import OutputError
 from tacitus.schema.models import validate_table
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "build"
@@ -173,7 +174,7 @@ def test_failure_while_writing_first_build_leaves_nothing(
         raise OSError("disk full")
 
     monkeypatch.setattr(build_module, "write_frames", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"cannot write output folder .*: disk full"):
         build_dataset(dataset, tmp_path / "out", progress=False, workers=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["native"]
 

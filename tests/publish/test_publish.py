@@ -21,7 +21,7 @@ from tacitus.datasets.publish import (
     publish_tables,
     published_versions,
 )
-from tacitus.errors import IntegrityError, UsageError
+from tacitus.errors import IntegrityError, OutputError, UsageError
 from tacitus.schema.tables import EVENTS, frame_from_rows
 
 EXPECTED_FILES = {
@@ -188,6 +188,18 @@ def test_a_failed_publish_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Mon
     assert [p.name for p in (tmp_path / "demo").iterdir()] == []
 
 
+def test_a_write_error_is_an_output_error_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(release_page, "render_index", full)
+    with pytest.raises(OutputError, match=r"cannot publish .*No space left on device"):
+        publish_tables(publish_sample.tables(), publish_sample.config(), "0.1.0", tmp_path)
+    assert [p.name for p in (tmp_path / "demo").iterdir()] == []
+
+
 def test_article_text_left_out_unless_redistributable(closed_release: PublishResult) -> None:
     articles = pl.read_parquet(closed_release.path / "articles.parquet")
     assert articles["text"].null_count() == articles.height
@@ -264,8 +276,6 @@ def test_tables_failing_their_model_are_refused(tmp_path: Path) -> None:
 
 
 def test_out_dir_that_is_a_file_is_an_output_error(tmp_path: Path) -> None:
-    from tacitus.errors import OutputError
-
     target = tmp_path / "file"
     target.write_text("x")
     with pytest.raises(OutputError):

@@ -46,6 +46,8 @@ def command(
     Writes articles, events, casualties, evidence, actors, rejected and findings
     (.parquet), inputs.sha256 and build-report.json. Bad articles are rejected (see
     rejected.parquet), never fatal; run `tacitus validate` for the full check.
+
+    Example: tacitus build datasets/iran-pakistan-2024 --out /tmp/ip-build
     """
     report = build_dataset(
         dataset_dir, out_dir, progress=progress, cache=not no_cache, workers=workers

@@ -62,10 +62,11 @@ from tacitus.convert.to_tables import (
     parts_from_rows,
 )
 from tacitus.datasets.cache import CACHE_DIR, NEW_SEGMENT, ArticleCache, FileState, cache_key
+from tacitus.datasets.checksums import sha256_bytes, sha256_file
 from tacitus.datasets.parquet_io import atomic_directory, check_output_dir, write_frames
 from tacitus.datasets.parquet_io import read_tables as read_tables
 from tacitus.datasets.report import REPORT_FILE, BuildReport, Stages
-from tacitus.errors import InputError, IntegrityError, TacitusError
+from tacitus.errors import InputError, IntegrityError, OutputError, TacitusError
 from tacitus.schema.dataset import ActorDefinition, DatasetConfig
 from tacitus.schema.models import validate_table
 from tacitus.schema.rules import S001
@@ -208,21 +209,30 @@ def build_dataset(
             return kept
         with atomic_directory(out) as tmp:
             result = build.result()
-            report = result.report
-            report.out_dir = str(out)
-            with build.stages("write"):
-                task = build.progress.task("writing", len(PART_TABLES) + 1)
-                metadata = _parquet_metadata(result, build)
-                names = write_frames(
-                    result.tables, tmp, metadata, extra={"findings": result.findings}
-                )
-                (tmp / INPUTS_FILE).write_text(_inputs_listing(result.inputs), encoding="utf-8")
-                names.append(INPUTS_FILE)
-                report.outputs = {name: _file_digest(tmp / name) for name in sorted(names)}
-                build.progress.advance(task, len(PART_TABLES) + 1)
-            report.stages = {**build.stages.seconds, "total": build.elapsed()}
-            (tmp / REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
-    return report
+            result.report.out_dir = str(out)
+            try:
+                _write_outputs(tmp, result, build)
+            except OSError as exc:  # disk full, quota: one line, not a traceback
+                where = f"{exc.filename}: " if exc.filename else ""
+                raise OutputError(
+                    f"cannot write output folder {out}: {where}{exc.strerror or exc}"
+                ) from None
+    return result.report
+
+
+def _write_outputs(folder: Path, result: BuildResult, build: _Build) -> None:
+    """Write the tables, inputs.sha256 and build-report.json into ``folder``."""
+    report = result.report
+    with build.stages("write"):
+        task = build.progress.task("writing", len(PART_TABLES) + 1)
+        metadata = _parquet_metadata(result, build)
+        names = write_frames(result.tables, folder, metadata, extra={"findings": result.findings})
+        (folder / INPUTS_FILE).write_text(_inputs_listing(result.inputs), encoding="utf-8")
+        names.append(INPUTS_FILE)
+        report.outputs = {name: _file_digest(folder / name) for name in sorted(names)}
+        build.progress.advance(task, len(PART_TABLES) + 1)
+    report.stages = {**build.stages.seconds, "total": build.elapsed()}
+    (folder / REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
 
 
 # --- the build --------------------------------------------------------------------------------
@@ -242,7 +252,7 @@ class _Build:
         with self.stages("discover"):
             self.config = load_dataset_config(dataset_dir)
             self.format = self.config.sources.format
-            self.dataset_toml_sha = _sha_file(dataset_dir / DATASET_FILE)
+            self.dataset_toml_sha = sha256_file(dataset_dir / DATASET_FILE)
             actors_path = dataset_dir / ACTORS_FILE
             self.actors_sha = _check_actors_file(actors_path)
             self.actors = load_actors(actors_path, display_path=ACTORS_FILE)
@@ -280,6 +290,10 @@ class _Build:
                 source.sha256, source.cached = known, True
             else:
                 todo.append((str(source.path), source.name, cached, self.format))
+        self._parse(todo)
+
+    def _parse(self, todo: list[_Todo]) -> None:
+        """Hash and (unless their rows are cached) parse ``todo``; record what was found."""
         by_name = {s.name: s for s in self.sources}
         with self.stages("parse"):
             task = self.progress.task("reading articles", len(todo))
@@ -346,13 +360,12 @@ class _Build:
             "codebook": self.ctx.codebook.version,
             "inputs": [[i["path"], i["sha256"]] for i in self.inputs()],
         }
-        return _sha_text(json.dumps(payload, sort_keys=True))
+        return sha256_bytes(json.dumps(payload, sort_keys=True).encode("utf-8"))
 
     def result(self) -> BuildResult:
         """Assemble the tables from cached and new rows; update the cache; make the report."""
         with self.stages("load cache"):
-            cached = [s.name for s in self.sources if s.cached]
-            old_parts = self.cache.load(cached)
+            old_parts = self._load_cached()
         with self.stages("assemble"):
             parts = old_parts + self.new_parts
             assembled = assemble_tables(parts, self.ctx)
@@ -365,6 +378,17 @@ class _Build:
         self.save_cache(old_parts)
         report = self._report(assembled, findings)
         return BuildResult(self.config, assembled.tables, findings, report, self.inputs())
+
+    def _load_cached(self) -> list[Parts]:
+        """The cached rows of the unchanged sources. A cache segment that cannot be read
+        is ignored: those sources are parsed again (the cache never fails a build)."""
+        cached = [s for s in self.sources if s.cached]
+        try:
+            return self.cache.load(s.name for s in cached)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            self.cache.note = f"cache unreadable ({exc.__class__.__name__}); rebuilt"
+        self._parse([(str(s.path), s.name, None, self.format) for s in cached])
+        return []
 
     def _check_lossless(self, assembled: Assembled) -> None:
         out = assembled.tables.events.height + assembled.tables.rejected.height
@@ -492,7 +516,7 @@ def _scan_chunk_unguarded(items: list[_Todo]) -> _Scanned:
             converted.extend(convert_source([result], _CTX))
             seen.append(_Seen(name, "", False, True))
             continue
-        sha = hashlib.sha256(raw).hexdigest()
+        sha = sha256_bytes(raw)
         if sha == cached_sha:
             seen.append(_Seen(name, sha, True, False))
             continue
@@ -544,7 +568,7 @@ def _hash_members(path: Path, name: str, format: str) -> tuple[str, list[Member]
         except OSError:
             digest.update(f"{member.name}\0absent\0".encode())
             continue
-        sha = hashlib.sha256(raw).hexdigest()
+        sha = sha256_bytes(raw)
         digest.update(f"{member.name}\0{sha}\0".encode())
         members.append((shown, sha, len(raw)))
     return digest.hexdigest(), members
@@ -651,15 +675,7 @@ def _up_to_date(out: Path, build: _Build) -> BuildReport | None:
 
 
 def _file_digest(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
-
-
-def _sha_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"sha256": sha256_file(path), "bytes": path.stat().st_size}
 
 
 def _check_actors_file(path: Path) -> str:
@@ -679,11 +695,7 @@ def _check_actors_file(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
-    return hashlib.sha256(raw).hexdigest()
-
-
-def _sha_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_bytes(raw)
 
 
 class _Progress:

@@ -40,10 +40,25 @@ def sha256_file(path: Path) -> str:
         >>> sha256_file(p) == sha256_bytes(b"")
         True
     """
+    return sha256_files([path])
+
+
+def sha256_files(paths: Iterable[Path]) -> str:
+    """The SHA-256 of files' bytes concatenated in order (read in 1 MiB chunks).
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> _ = (root / "a").write_bytes(b"ab")
+        >>> _ = (root / "b").write_bytes(b"c")
+        >>> sha256_files([root / "a", root / "b"]) == sha256_bytes(b"abc")
+        True
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
+    for path in paths:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -77,20 +92,26 @@ def format_sums(sums: Mapping[str, str]) -> str:
     return "".join(lines)
 
 
-def write_sums(root: Path, paths: Iterable[str] | None = None) -> dict[str, str]:
+def write_sums(
+    root: Path, paths: Iterable[str] | None = None, *, known: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Hash ``paths`` (default: every file) under ``root`` and write ``root/SHA256SUMS``.
 
-    Returns path → digest.
+    ``known`` gives digests the caller has already computed of files it has not changed
+    since (they are not read again). Returns path → digest.
 
     Example:
         >>> import tempfile
         >>> root = Path(tempfile.mkdtemp())
         >>> _ = (root / "a.txt").write_bytes(b"")
-        >>> list(write_sums(root))
-        ['a.txt']
+        >>> _ = (root / "b.txt").write_bytes(b"b")
+        >>> sums = write_sums(root, known={"b.txt": sha256_bytes(b"b")})
+        >>> list(sums), sums["a.txt"] == sha256_bytes(b"")
+        (['a.txt', 'b.txt'], True)
     """
     chosen = release_files(root) if paths is None else sorted(paths)
-    sums = {path: sha256_file(root / path) for path in chosen}
+    known = known or {}
+    sums = {path: known.get(path) or sha256_file(root / path) for path in chosen}
     (root / SUMS_FILE).write_text(format_sums(sums), encoding="utf-8", newline="\n")
     return sums
 

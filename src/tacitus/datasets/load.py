@@ -28,6 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tacitus.convert.atomic import write_bytes_atomic
 from tacitus.datasets import checksums
 from tacitus.errors import InputError, IntegrityError, UsageError
 from tacitus.schema.tables import ALL_SCHEMAS
@@ -222,8 +223,7 @@ def _download(url: str, wanted: list[str] | None, cache_root: Path) -> tuple[Pat
         raise IntegrityError(f"{PACKAGE_FILE}: not listed in SHA256SUMS (not a tacitus release?)")
     checked = {PACKAGE_FILE}
     _fetch_verified(base, PACKAGE_FILE, sums[PACKAGE_FILE], folder)
-    package = json.loads((folder / PACKAGE_FILE).read_text(encoding="utf-8"))
-    resources = _resources(package)
+    resources = _resources(_package(folder, sums))
     names = list(resources) if wanted is None else [n for n in wanted if n in resources]
     for name in names:
         for path in resources[name]:
@@ -232,7 +232,7 @@ def _download(url: str, wanted: list[str] | None, cache_root: Path) -> tuple[Pat
             _fetch_verified(base, path, sums[path], folder)
             checked.add(path)
     # Written last: a cache folder with SHA256SUMS has verified copies of what it lists.
-    _write_atomic(folder / checksums.SUMS_FILE, sums_text)
+    write_bytes_atomic(folder / checksums.SUMS_FILE, sums_text)
     return folder, checked
 
 
@@ -278,14 +278,3 @@ def _open(base: str, path: str) -> Any:
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise InputError(f"{url}: {reason}") from None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

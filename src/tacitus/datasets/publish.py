@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tacitus import __version__
+from tacitus.convert.atomic import write_bytes_atomic
 from tacitus.datasets import changelog, checksums, datapackage, parquet_io, release_page
 from tacitus.errors import IntegrityError, OutputError, UsageError
 from tacitus.schema.dataset import DatasetConfig
@@ -160,8 +161,7 @@ def publish_tables(
         validation = ValidationResult(frame, source=config.dataset.name)
     findings = validation.findings
     check_models(tables)
-    errors = int(findings.filter(pl.col("severity") == "error").height)
-    warnings = int(findings.filter(pl.col("severity") == "warning").height)
+    errors, warnings = _count(findings, "error"), _count(findings, "warning")
     if errors and not allow_errors:
         raise UsageError(
             f"{errors} validation error(s): not publishing (see `tacitus validate`); "
@@ -181,25 +181,29 @@ def publish_tables(
     existing = [v for v in published_versions(series) if v != version]
     previous = changelog.previous_version(existing, version)
     codebook = _load_codebook()
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=series))
     try:
-        files, rows, diff = _write_release(
-            tmp,
-            tables,
-            config,
-            version,
-            previous=series / previous if previous else None,
-            previous_version=previous,
-            validation=validation,
-            inputs=inputs or [],
-            inputs_sha256=inputs_sha256,
-            codebook=codebook,
-        )
-        created = _move_into_place(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    write_cumulative_changelog(series)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=series))
+        try:
+            files, rows, diff = _write_release(
+                tmp,
+                tables,
+                config,
+                version,
+                previous=series / previous if previous else None,
+                previous_version=previous,
+                validation=validation,
+                inputs=inputs or [],
+                inputs_sha256=inputs_sha256,
+                codebook=codebook,
+            )
+            created = _move_into_place(tmp, final)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        write_cumulative_changelog(series)
+    except OSError as exc:  # disk full, permissions: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise OutputError(f"cannot publish {final}: {where}{exc.strerror or exc}") from None
     return PublishResult(
         final, name, version, previous, created, files, rows, diff, errors, warnings
     )
@@ -259,7 +263,7 @@ def write_cumulative_changelog(series: Path) -> Path:
             entries[version] = entry.read_text(encoding="utf-8")
     text = changelog.render_changelog(series.name, entries)
     target = series / CHANGELOG_FILE
-    _atomic_write(target, text.encode("utf-8"))
+    write_bytes_atomic(target, text.encode("utf-8"))
     return target
 
 
@@ -307,7 +311,11 @@ def _write_release(
     resources = []
     for name in RELEASE_TABLES:
         parts = table_parts[name]
-        combined = checksums.sha256_bytes(b"".join((root / p["path"]).read_bytes() for p in parts))
+        combined = (
+            parts[0]["sha256"]
+            if len(parts) == 1
+            else checksums.sha256_files(root / p["path"] for p in parts)
+        )
         resources.append(
             datapackage.table_resource(name, ALL_SCHEMAS[name], parts, combined_sha256=combined)
         )
@@ -369,10 +377,18 @@ def _write_release(
     _write_text(root / REPORT_JSON, reporters.render(validation, "json").rstrip("\n") + "\n")
     _write_text(root / REPORT_HTML, reporters.render(validation, "html"))
 
-    _write_text(
-        root / "README.md",
-        dataset_card(config, version, frames, table_parts, codebook=codebook, findings=findings),
+    # The cross-source clusters, computed once for the card and the index page.
+    clusters = release_page.event_clusters(frames["events"])
+    card = dataset_card(
+        config,
+        version,
+        frames,
+        table_parts,
+        codebook=codebook,
+        findings=findings,
+        clusters=clusters,
     )
+    _write_text(root / "README.md", card)
 
     evidence_pages = release_page.render_evidence_pages(
         frames["articles"],
@@ -386,16 +402,16 @@ def _write_release(
     for path, page in evidence_pages.items():
         _write_text(root / path, page)
 
-    listed = [
-        release_page.FileInfo(
-            path=p,
-            bytes=(root / p).stat().st_size,
-            sha256=checksums.sha256_file(root / p),
-            rows=_rows_of(p, table_parts),
-        )
-        for p in checksums.release_files(root)
-        if not p.startswith("evidence/")
-    ]
+    # Each file is hashed once: the tables when written, the rest here or by write_sums.
+    known = {p["path"]: p["sha256"] for parts in table_parts.values() for p in parts}
+    listed = []
+    for path in checksums.release_files(root):
+        if path.startswith("evidence/"):
+            continue
+        if path not in known:
+            known[path] = checksums.sha256_file(root / path)
+        size = (root / path).stat().st_size
+        listed.append(release_page.FileInfo(path, size, known[path], _rows_of(path, table_parts)))
     page = release_page.render_index(
         release_page.ReleaseInfo(
             name=info.name,
@@ -417,9 +433,10 @@ def _write_release(
         code_names=codebook.names,
         evidence_links=release_page.evidence_links(frames["articles"]),
         country_boxes=_country_boxes(frames["events"]),
+        clusters=clusters,
     )
     _write_text(root / "index.html", page)
-    files = checksums.write_sums(root)
+    files = checksums.write_sums(root, known=known)
     return files, rows, diff
 
 
@@ -489,17 +506,6 @@ def _rows_of(path: str, table_parts: Mapping[str, list[dict[str, Any]]]) -> int 
 def _write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode("utf-8"))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _move_into_place(tmp: Path, final: Path) -> bool:
@@ -625,11 +631,14 @@ def dataset_card(
     *,
     codebook: _Codebook | None = None,
     findings: pl.DataFrame | None = None,
+    clusters: pl.DataFrame | None = None,
 ) -> str:
     """The release's README.md: Hugging Face-style YAML front matter and a short card.
 
     The front matter has one ``configs:`` entry per table (``data_files`` pointing at its
     Parquet files; events is the default config). No dates but the data's own.
+    ``clusters`` is :func:`~tacitus.datasets.release_page.event_clusters` of the events
+    when the caller already has it.
 
     Example:
         >>> cfg = DatasetConfig.model_validate({"dataset": {"name": "demo", "version": "1",
@@ -681,7 +690,8 @@ def dataset_card(
         f"- **Dataset**: `{info.name}`, version **{version}**",
         f"- **Licence**: {info.licence}",
         f"- **Events**: {events.height} from {articles.height} articles; dates {coverage}",
-        f"- **Distinct events**: {release_page.reports_of(release_page.distinct_events(events))}"
+        "- **Distinct events**: "
+        f"{release_page.reports_of(release_page.distinct_events(events, clusters))}"
         " (reports by several articles of the same actors, root code and country within a "
         "day are one event; the charts of `index.html` count each once)",
     ]

@@ -195,8 +195,12 @@ def render_index(
     evidence_links: Mapping[str, str] | None = None,
     country_boxes: pl.DataFrame | None = None,
     max_event_rows: int = 5000,
+    clusters: pl.DataFrame | None = None,
 ) -> str:
     """The release's ``index.html``: downloads, charts, schemas and the events table.
+
+    ``clusters`` is :func:`event_clusters` of ``frames["events"]`` when the caller already
+    has it (computed here otherwise).
 
     Example:
         >>> from tacitus.schema.tables import Tables, TABLES
@@ -209,7 +213,9 @@ def render_index(
     links = evidence_links or {}
     events = frames["events"]
     articles = frames["articles"]
-    distinct = distinct_events(events)
+    if clusters is None:
+        clusters = event_clusters(events)
+    distinct = distinct_events(events, clusters)
     body = [f"<header>\n<h1>{_text(info.title)}</h1>\n"]
     facts = [
         f"<code>{_text(info.name)}</code> version <strong>{_text(info.version)}</strong>",
@@ -255,10 +261,8 @@ def render_index(
     body.append(_figure("Where events happened", map_svg(distinct, country_boxes)))
     body.append(_figure("Top actor pairs (actor1 → actor2)", actor_pairs_svg(distinct)))
     body.append("</div>\n")
-    clusters = event_clusters(events).join(
-        distinct.select("cluster_id", "n_reports"), on="cluster_id", how="left"
-    )
-    body.append(_events_section(events, names, links, max_event_rows, clusters))
+    reports = clusters.join(distinct.select("cluster_id", "n_reports"), on="cluster_id", how="left")
+    body.append(_events_section(events, names, links, max_event_rows, reports))
     body.append(_schemas_section(schemas))
     return standalone_page(f"{info.title} {info.version}", "".join(body))
 
@@ -450,8 +454,10 @@ def _mode(column: str) -> pl.Expr:
     return pl.col(column).drop_nulls().mode().min()
 
 
-def distinct_events(events: pl.DataFrame) -> pl.DataFrame:
+def distinct_events(events: pl.DataFrame, clusters: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per real event: the reports of each cluster (:func:`event_clusters`) merged.
+
+    ``clusters`` is :func:`event_clusters` of ``events`` when the caller already has it.
 
     Columns: ``cluster_id``, ``n_reports``, ``n_articles``; ``date_start`` and ``date_end``
     (the days most reports give, earliest on a tie); ``event_code`` and ``root_code``;
@@ -474,7 +480,9 @@ def distinct_events(events: pl.DataFrame) -> pl.DataFrame:
         ('a/e1', 3, 0, 7, 9)
     """
     reports = events.filter(pl.col("event_id").is_not_null())
-    reports = reports.join(event_clusters(reports), on="event_id", how="left")
+    if clusters is None:
+        clusters = event_clusters(reports)
+    reports = reports.join(clusters, on="event_id", how="left")
     precision = pl.col("geo_precision").replace_strict(
         {p: i for i, p in enumerate(PRECISIONS)}, default=len(PRECISIONS)
     )
@@ -603,16 +611,6 @@ def _empty_svg(message: str) -> str:
         '<svg viewBox="0 0 480 60" role="img" class="chart empty">'
         f'<text x="240" y="34" text-anchor="middle">{_text(message)}</text></svg>\n'
     )
-
-
-def root_code(code: str | None) -> str | None:
-    """The two-digit CAMEO root of an event code.
-
-    Example:
-        >>> root_code("1951"), root_code("04"), root_code(None)
-        ('19', '04', None)
-    """
-    return code[:2] if code and len(code) >= 2 else None
 
 
 def events_per_week_svg(events: pl.DataFrame, code_names: Mapping[str, str] | None = None) -> str:

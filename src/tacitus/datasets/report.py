@@ -78,7 +78,7 @@ class BuildReport:
     """Findings from loading, by severity."""
     findings_by_rule: dict[str, int] = dataclasses.field(default_factory=dict)
     stages: dict[str, float] = dataclasses.field(default_factory=dict)
-    """Seconds per stage: discover, parse, assemble, check, cache, write, total."""
+    """Seconds per stage: discover, parse, load cache, assemble, check, cache, write, total."""
     workers: int = 1
     cache: str = ""
     """How the cache was used (or why not)."""
