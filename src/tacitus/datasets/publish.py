@@ -121,7 +121,7 @@ def publish(
         config,
         version,
         out_dir,
-        validation=_validate(dataset_dir, config.dataset.name),
+        validation=_validate(built, dataset_dir, config.dataset.name),
         inputs=built.inputs,
         inputs_sha256=built.report.inputs_sha256 or None,
         allow_errors=allow_errors,
@@ -586,11 +586,13 @@ def _country_boxes(events: pl.DataFrame) -> pl.DataFrame:
     return country_box_rows().filter(pl.col("iso3").is_in(countries)).sort("iso3", "part")
 
 
-def _validate(dataset_dir: Path, name: str) -> ValidationResult:
-    """What ``tacitus validate DATASET_DIR`` finds, with paths relative to the dataset."""
-    from tacitus.validators.engine import validate_path
+def _validate(built: Any, dataset_dir: Path, name: str) -> ValidationResult:
+    """What ``tacitus validate DATASET_DIR`` finds in the tables just built, with paths
+    relative to the dataset (validating the very tables published, not a second build)."""
+    from tacitus.validators.engine import validate_loaded
+    from tacitus.validators.loading import loaded_from_build
 
-    result = validate_path(dataset_dir)
+    result = validate_loaded(loaded_from_build(built, dataset_dir))
     prefix = dataset_dir.as_posix().rstrip("/") + "/"
     result.findings = result.findings.with_columns(pl.col("source_file").str.strip_prefix(prefix))
     result.source = name  # not the path it was given: the same bytes from any folder

@@ -99,7 +99,22 @@ def load_dataset(dataset_dir: Path) -> Loaded:
         build = importlib.import_module("tacitus.datasets.build")
     except ImportError:
         return _convert_dataset(dataset_dir)
-    result = build.build_tables(dataset_dir)
+    return loaded_from_build(build.build_tables(dataset_dir), dataset_dir)
+
+
+def loaded_from_build(result: Any, dataset_dir: Path) -> Loaded:
+    """What validation needs from a dataset built in memory (``build_tables``' result).
+
+    Lets a caller that has just built a dataset (``tacitus publish``) validate exactly the
+    tables it built, instead of building them a second time.
+
+    Example:
+        >>> from tacitus.datasets.build import build_tables
+        >>> loaded = loaded_from_build(build_tables(Path("datasets/iran-pakistan-2024")),
+        ...                            Path("datasets/iran-pakistan-2024"))  # doctest: +SKIP
+        >>> loaded.tables["events"].height  # doctest: +SKIP
+        35
+    """
     config = getattr(result, "config", None)
     context = Context(source=str(dataset_dir), input_events=_input_events(result))
     floor = getattr(getattr(config, "dataset", None), "date_floor", None)
