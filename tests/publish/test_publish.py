@@ -200,6 +200,16 @@ def test_a_write_error_is_an_output_error_and_leaves_nothing(
     assert [p.name for p in (tmp_path / "demo").iterdir()] == []
 
 
+def test_a_publish_killed_outright_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    # What a publish killed with SIGKILL leaves: its temporary folder, named with its pid.
+    series = tmp_path / "demo"
+    left = series / ".0.1.0.tmp-999999999-abcd"
+    (left / "events").mkdir(parents=True)
+    (left / "events" / "part-0.parquet").write_bytes(b"half written")
+    publish_tables(publish_sample.tables(), publish_sample.config(), "0.1.0", tmp_path)
+    assert sorted(p.name for p in series.iterdir()) == ["0.1.0", "CHANGELOG.md"]
+
+
 def test_article_text_left_out_unless_redistributable(closed_release: PublishResult) -> None:
     articles = pl.read_parquet(closed_release.path / "articles.parquet")
     assert articles["text"].null_count() == articles.height

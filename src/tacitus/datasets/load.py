@@ -110,6 +110,10 @@ def load(
                 checksums.verify_file(root, path, sums[path])
         frames[name] = _read_table(root, name, paths)
     if pandas:
+        try:
+            import pandas as _  # noqa: F401  (to_pandas needs it; say so in one line)
+        except ImportError:
+            raise UsageError("load(..., pandas=True) needs pandas: pip install pandas") from None
         return {name: frame.to_pandas() for name, frame in frames.items()}
     return {name: frame.lazy() for name, frame in frames.items()}
 

@@ -235,8 +235,8 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(parent, target.name)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TEMP_MARK}{os.getpid()}-", dir=parent))
+        remove_stale_temporaries(parent, target.name)
+        tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(target.name), dir=parent))
     except OSError as exc:
         raise OutputError(f"cannot write output folder {target}: {_strerror(exc)}") from None
     try:
@@ -288,8 +288,26 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def _remove_stale(parent: Path, name: str) -> None:
-    """Remove temporary folders that builds killed outright (their process is gone) left."""
+def temporary_prefix(name: str) -> str:
+    """The name prefix of this process's temporary folders for the output ``name``.
+
+    Example:
+        >>> temporary_prefix("build") == f".build.tmp-{os.getpid()}-"
+        True
+    """
+    return f".{name}{_TEMP_MARK}{os.getpid()}-"
+
+
+def remove_stale_temporaries(parent: Path, name: str) -> None:
+    """Remove temporary folders that commands killed outright (their process is gone) left.
+
+    Example:
+        >>> import tempfile
+        >>> parent = Path(tempfile.mkdtemp())
+        >>> (parent / ".build.tmp-999999999-x").mkdir()
+        >>> remove_stale_temporaries(parent, "build"); list(parent.iterdir())
+        []
+    """
     for path in parent.glob(f".{name}{_TEMP_MARK}*"):
         pid_text = path.name[len(f".{name}{_TEMP_MARK}") :].split("-", 1)[0]
         if pid_text.isdigit() and not _alive(int(pid_text)):

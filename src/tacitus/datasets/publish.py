@@ -182,7 +182,10 @@ def publish_tables(
     previous = changelog.previous_version(existing, version)
     codebook = _load_codebook()
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=series))
+        # Named like the build's temporary folders, so one killed outright is cleaned up
+        # by the next publish of the same version.
+        parquet_io.remove_stale_temporaries(series, version)
+        tmp = Path(tempfile.mkdtemp(prefix=parquet_io.temporary_prefix(version), dir=series))
         try:
             files, rows, diff = _write_release(
                 tmp,
