@@ -134,7 +134,10 @@ def _package(root: Path, sums: Mapping[str, str]) -> dict[str, Any]:
 def _resources(package: Mapping[str, Any]) -> dict[str, list[str]]:
     """Table name → its file paths, from datapackage.json."""
     result: dict[str, list[str]] = {}
-    for resource in package.get("resources", []):
+    resources = package.get("resources", [])
+    if not isinstance(resources, list):
+        raise IntegrityError(f"{PACKAGE_FILE}: resources is not a list")
+    for resource in resources:
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             raise IntegrityError(f"{PACKAGE_FILE}: a resource without a name")
         path = resource.get("path")
