@@ -448,6 +448,9 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="events for the GX run (default: --rows, at most 1M); 0 skips GX",
     )
+    parser.add_argument(
+        "--no-gx", action="store_true", help="skip the GX run (the same as --gx-rows 0)"
+    )
     parser.add_argument("--cache", type=Path, default=None, help="where to keep generated data")
     parser.add_argument("--child", choices=sorted(MEASURES), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -460,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
 
     cache = args.cache or Path(tempfile.gettempdir()) / "tacitus-bench-validate"
     gx_rows = min(args.rows, 1_000_000) if args.gx_rows is None else args.gx_rows
+    if args.no_gx:
+        gx_rows = 0
     big = generate(cache / f"events-{args.rows}", args.rows)
     print(f"\ntacitus validate benchmark ({os.cpu_count()} CPUs, polars {pl.__version__})")
     native = run_child("native", big)

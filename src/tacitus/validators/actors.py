@@ -11,7 +11,15 @@ from __future__ import annotations
 import polars as pl
 
 from tacitus.schema.rules import define_rule
-from tacitus.validators.base import Check, Expectation, Inputs, register, trio_has, view
+from tacitus.validators.base import (
+    Check,
+    Expectation,
+    Inputs,
+    per_value,
+    register,
+    trio_has,
+    view,
+)
 
 ACTOR_CODE_PATTERN = r"^(?:[A-Z]{3}|[a-z]{3})+$"
 """Trios of capital letters (lower case only for a CAMEO ethnic trio)."""
@@ -86,16 +94,25 @@ A007 = define_rule(
 )
 
 
+def _well_formed(code: pl.Expr) -> pl.Expr:
+    return code.str.contains(ACTOR_CODE_PATTERN)
+
+
+def _fighting(code: pl.Expr) -> pl.Expr:
+    return pl.any_horizontal([code.str.starts_with(r) for r in FIGHTING_ROOTS])
+
+
 def _side_checks(column: str) -> list[Check]:
     side = column.removesuffix("_code")
     country = f"{side}_country"
+    well_formed = per_value(f"_{side}_well_formed", column, _well_formed, "A001")
     return [
         Check(
             A001,
             "events",
             "events",
-            (column,),
-            pl.col(column).is_not_null() & ~pl.col(column).str.contains(ACTOR_CODE_PATTERN),
+            (column, f"_{side}_well_formed"),
+            pl.col(column).is_not_null() & ~well_formed,
             field=column,
             value=pl.col(column),
         ),
@@ -216,34 +233,57 @@ def _rows_of_pairs(inputs: Inputs, pairs: pl.LazyFrame) -> pl.LazyFrame | None:
 
     One row per event side: event_id, article_id, source_file, source_line, ``_name``,
     ``_code``, ``_field`` (``actor1_name`` or ``actor2_name``) and the columns of pairs.
+    The rows come from :func:`_flagged_rows_view`, one pass for A004 and A005 together.
     """
-    events = inputs.table("events")
-    if events is None:
+    rows = inputs.view("actor_name_rows")
+    if rows is None:
         return None
-    wanted = pairs.select("_name", "_code").collect()  # few: the pairs breaking a rule
+    return rows.join(pairs, on=["_name", "_code"], how="inner")
+
+
+@view("actor_name_rows")
+def _flagged_rows_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """The event sides whose (name, code) pair breaks A004 or A005 (the selected ones),
+    read in one pass over the events and held in memory (they are few)."""
+    events = inputs.table("events")
+    pairs = _name_pairs(inputs)
+    if events is None or pairs is None:
+        return None
+    parts = []
+    if inputs.wants("A004"):
+        parts.append(_unusual_pairs(inputs, pairs))
+    if inputs.wants("A005"):
+        wrong = _wrong_defined_pairs(inputs, pairs)
+        if wrong is not None:
+            parts.append(wrong)
+    if not parts:
+        return None
+    wanted = pl.concat([p.select("_name", "_code") for p in parts]).unique().collect()
     keep = [
         c
         for c in ("event_id", "article_id", "source_file", "source_line")
         if inputs.has("events", c)
     ]
-    parts = []
-    for side in _sides(inputs):
-        parts.append(
-            events.select(
-                *keep,
-                pl.col(f"{side}_name").alias("_name"),
-                pl.col(f"{side}_code").alias("_code"),
-                pl.lit(f"{side}_name").alias("_field"),
-            )
-            .filter(
-                pl.col("_name").is_in(wanted["_name"].unique().implode())
-                & pl.col("_code").is_in(wanted["_code"].unique().implode())
-            )
-            .join(pairs, on=["_name", "_code"], how="inner")
+    names, codes = wanted["_name"].unique().implode(), wanted["_code"].unique().implode()
+    sides = [
+        # filter on the table's own columns (before renaming them), which the Parquet
+        # reader applies before decoding the other columns
+        events.filter(pl.col(f"{side}_name").is_in(names) & pl.col(f"{side}_code").is_in(codes))
+        .select(
+            *keep,
+            pl.col(f"{side}_name").alias("_name"),
+            pl.col(f"{side}_code").alias("_code"),
+            pl.lit(f"{side}_name").alias("_field"),
         )
-    if not parts:
+        # the names and codes match separately on many rows: keep the pairs' own
+        .join(wanted.lazy(), on=["_name", "_code"], how="semi")
+        for side in _sides(inputs)
+    ]
+    if not sides:
         return None
-    return pl.concat(parts)
+    # one side at a time: collecting the concatenated scans together holds both scans'
+    # buffers at once (several times the memory, and slower)
+    return pl.concat([side.collect(engine="streaming") for side in sides]).lazy()
 
 
 def _defined_names(inputs: Inputs) -> pl.LazyFrame | None:
@@ -273,13 +313,12 @@ def _defined_names(inputs: Inputs) -> pl.LazyFrame | None:
     )
 
 
-@view("actor_names_defined")
-def _names_defined_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Event sides whose name the actors table defines, coded otherwise (A005)."""
-    pairs, defined = _name_pairs(inputs), _defined_names(inputs)
-    if pairs is None or defined is None:
+def _wrong_defined_pairs(inputs: Inputs, pairs: pl.LazyFrame) -> pl.LazyFrame | None:
+    """The (name, code) pairs whose name the actors table defines with other codes."""
+    defined = _defined_names(inputs)
+    if defined is None:
         return None
-    wrong = (
+    return (
         pairs.join(defined, on="_key", how="inner")
         .filter(~pl.col("_defined").list.contains(pl.col("_code")))
         .select(
@@ -291,15 +330,10 @@ def _names_defined_view(inputs: Inputs) -> pl.LazyFrame | None:
             _defined_text=pl.col("_defined").list.join(" or "),
         )
     )
-    return _rows_of_pairs(inputs, wrong)
 
 
-@view("actor_names_usage")
-def _names_usage_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Event sides coded otherwise than their name's usual code (A004)."""
-    pairs = _name_pairs(inputs)
-    if pairs is None:
-        return None
+def _unusual_pairs(inputs: Inputs, pairs: pl.LazyFrame) -> pl.LazyFrame:
+    """The (name, code) pairs coded otherwise than their name's usual code."""
     defined = _defined_names(inputs)
     if defined is not None:
         pairs = pairs.join(defined.select("_key"), on="_key", how="anti")
@@ -314,12 +348,32 @@ def _names_usage_view(inputs: Inputs) -> pl.LazyFrame | None:
         )
         .filter(pl.col("_codes") > 1)
     )
-    unusual = (
+    return (
         pairs.join(usual, on="_key", how="inner")
         .filter(pl.col("_code") != pl.col("_usual"))
         .select("_name", "_code", "_key", "_usual", "_usual_n")
     )
-    return _rows_of_pairs(inputs, unusual)
+
+
+@view("actor_names_defined")
+def _names_defined_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """Event sides whose name the actors table defines, coded otherwise (A005)."""
+    pairs = _name_pairs(inputs)
+    if pairs is None:
+        return None
+    wrong = _wrong_defined_pairs(inputs, pairs)
+    if wrong is None:
+        return None
+    return _rows_of_pairs(inputs, wrong)
+
+
+@view("actor_names_usage")
+def _names_usage_view(inputs: Inputs) -> pl.LazyFrame | None:
+    """Event sides coded otherwise than their name's usual code (A004)."""
+    pairs = _name_pairs(inputs)
+    if pairs is None:
+        return None
+    return _rows_of_pairs(inputs, _unusual_pairs(inputs, pairs))
 
 
 register(
@@ -377,9 +431,9 @@ register(
         A007,
         "events",
         "events",
-        ("event_code", "actor1_code"),
-        pl.col("event_code").str.slice(0, 2).is_in(FIGHTING_ROOTS)
-        & trio_has(pl.col("actor1_code"), "CVL"),
+        ("event_code", "actor1_code", "_event_fighting", "_actor1_civilian"),
+        per_value("_event_fighting", "event_code", _fighting, "A007")
+        & per_value("_actor1_civilian", "actor1_code", lambda c: trio_has(c, "CVL"), "A007"),
         field="actor1_code",
         value=pl.col("actor1_code"),
         message={"code": pl.col("event_code"), "root": pl.col("event_code").str.slice(0, 2)},

@@ -421,6 +421,45 @@ def expected_schema(table: str) -> pl.Schema:
     return polars_schema(ALL_SCHEMAS[table])
 
 
+def repeated_values(values: pl.Series) -> pl.Series:
+    """The distinct non-null values that occur more than once (found by sorting: on a
+    large numeric column much faster than ``is_duplicated``).
+
+    Example:
+        >>> repeated_values(pl.Series([3, 1, 3, None, None, 2, 1])).sort().to_list()
+        [1, 3]
+    """
+    ordered = values.drop_nulls().sort()
+    return ordered.filter(ordered == ordered.shift(1)).unique()
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueFlag:
+    """A test of one events column that the events view evaluates once per distinct
+    value (see :func:`per_value`)."""
+
+    column: str
+    test: Callable[[pl.Expr], pl.Expr]
+    rule: str
+    """The rule using it: the flag is computed only when the rule is selected."""
+
+
+VALUE_FLAGS: dict[str, ValueFlag] = {}
+"""Flag column of the ``events`` view → the per-value test it holds."""
+
+
+def per_value(name: str, column: str, test: Callable[[pl.Expr], pl.Expr], rule: str) -> pl.Expr:
+    """``test(pl.col(column))`` as a column of the ``events`` view named ``name``, which
+    the view computes on the column's distinct values and looks up for each row.
+
+    For string tests (regular expressions, prefixes) on columns with few distinct values
+    (codes), this is many times cheaper than testing every row of a large table; the
+    result is the same, null for a null value. Registered at import (names are unique).
+    """
+    VALUE_FLAGS[name] = ValueFlag(column, test, rule)
+    return pl.col(name)
+
+
 def trio_has(code: pl.Expr, trio: str) -> pl.Expr:
     """True where an actor code has ``trio`` as one of its role trios (not the first).
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from tacitus.schema.rules import define_rule
-from tacitus.validators.base import Check, Expectation, Inputs, register, view
+from tacitus.validators.base import Check, Expectation, Inputs, per_value, register, view
 
 VIOLENT_ROOTS = ("18", "19", "20")
 """Assault, fight, unconventional mass violence."""
@@ -180,7 +180,14 @@ def _figures_checks() -> list[Check]:
 
 
 def _violent(code: pl.Expr) -> pl.Expr:
-    return code.str.slice(0, 2).is_in(VIOLENT_ROOTS) | code.str.slice(0, 3).is_in(VIOLENT_BASES)
+    # prefix tests (no new strings per row): the same as slicing the first two (three)
+    # characters and looking them up, several times faster on a large table
+    prefixes = [*VIOLENT_ROOTS, *VIOLENT_BASES]
+    return pl.any_horizontal([code.str.starts_with(p) for p in prefixes])
+
+
+VIOLENT = per_value("_event_violent", "event_code", _violent, "K005")
+"""Whether the event code is violent (:func:`_violent`), per distinct code."""
 
 
 def _k005_fails(inputs: Inputs) -> pl.Expr | None:
@@ -188,7 +195,7 @@ def _k005_fails(inputs: Inputs) -> pl.Expr | None:
     if not present:
         return None
     reported = pl.any_horizontal([pl.col(c) > 0 for c in present])
-    return pl.col("event_code").is_not_null() & ~_violent(pl.col("event_code")) & reported
+    return pl.col("event_code").is_not_null() & ~VIOLENT & reported
 
 
 def _k005_field(inputs: Inputs) -> pl.Expr:
@@ -231,7 +238,7 @@ register(
         K005,
         "events",
         "events",
-        ("event_code",),
+        ("event_code", "_event_violent"),
         _k005_fails,
         field=_k005_field,
         value=_k005_value,

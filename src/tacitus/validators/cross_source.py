@@ -13,7 +13,15 @@ import polars as pl
 
 from tacitus.schema.rules import define_rule
 from tacitus.schema.tables import Tables
-from tacitus.validators.base import Check, Context, Frame, Inputs, register, view
+from tacitus.validators.base import (
+    Check,
+    Context,
+    Frame,
+    Inputs,
+    register,
+    repeated_values,
+    view,
+)
 
 CLUSTER_DAYS = 1
 KINDS = ("killed", "injured")
@@ -108,8 +116,8 @@ def figure_bounds(kind: str, columns: set[str]) -> tuple[pl.Expr, pl.Expr] | Non
 
 
 def _narrow(inputs: Inputs) -> pl.LazyFrame | None:
-    """Events as cluster numbers: one small row per dated event (row number, cluster,
-    article hash, figure bounds), sorted by key and day, the only sort on the table."""
+    """Events as cluster keys: one small row per dated event (row number, key hash, day,
+    article hash, figure bounds); :func:`_numbered` sorts them and numbers the clusters."""
     columns = inputs.columns("events")
     events = inputs.table("events")
     root = _root(columns)
@@ -133,11 +141,96 @@ def _narrow(inputs: Inputs) -> pl.LazyFrame | None:
             pl.col("article_id").hash().alias("_article"),
             *figures,
         )
-        .sort("_k", "date_start")
     )
-    gap = (pl.col("date_start") - pl.col("date_start").shift(1)).dt.total_days()
-    starts = (pl.col("_k") != pl.col("_k").shift(1)).fill_null(True) | (gap > CLUSTER_DAYS)
-    return ordered.with_columns(_cluster_no=starts.cum_sum())
+    return ordered
+
+
+def _numbered(narrow: pl.LazyFrame) -> pl.DataFrame:
+    """The narrow rows collected (in table order) with their cluster number, without
+    the key and day (grouping by cluster needs neither, nor any particular order)."""
+    rows = narrow.collect(engine="streaming")
+    numbers = cluster_numbers(rows["_k"], rows["date_start"])
+    rows = rows.drop("_k", "date_start").with_columns(numbers.alias("_cluster_no"))
+    del numbers
+    return _downcast_figures(rows)
+
+
+def _downcast_figures(rows: pl.DataFrame) -> pl.DataFrame:
+    """The figure bounds as 32-bit numbers when every value fits (they always do in
+    practice): half the memory for the grouping that follows, the same values."""
+    figures = [c for c in rows.columns if c.endswith(("_lo", "_hi"))]
+    if not figures or rows.height == 0:
+        return rows
+    low, high = -(2**31), 2**31 - 1
+    bounds = rows.select(
+        pl.min_horizontal(pl.col(figures).min()).alias("lo"),
+        pl.max_horizontal(pl.col(figures).max()).alias("hi"),
+    ).row(0)
+    if bounds[0] is not None and (bounds[0] < low or bounds[1] > high):
+        return rows
+    return rows.with_columns(pl.col(figures).cast(pl.Int32))
+
+
+DAY_BITS_MAX = 32
+"""Widest span of days (as bits) packed with the key into one sort column."""
+
+
+def cluster_numbers(key: pl.Series, day: pl.Series) -> pl.Series:
+    """Each row's cluster number: rows of one key whose days are at most
+    :data:`CLUSTER_DAYS` apart, chained, share a number (numbered in key, day order).
+
+    Only the key (a 64-bit hash) and the day are sorted, with the rows' positions, and
+    the numbers are put back at those positions. polars sorts one 64-bit column several
+    times faster than two, so the key's high bits and the day (days since the earliest,
+    in the low bits) are packed into one number when no two keys share those high bits
+    (counted on the sorted keys); otherwise both columns are sorted. Either way the
+    order is exactly by key, then day.
+
+    Example:
+        >>> import datetime as dt
+        >>> key = pl.Series([7, 5, 7, 7], dtype=pl.UInt64)
+        >>> day = pl.Series([dt.date(2024, 1, d) for d in (3, 1, 2, 9)])
+        >>> cluster_numbers(key, day).to_list()
+        [2, 1, 2, 3]
+    """
+    n = key.len()
+    frame = pl.DataFrame({"_k": key, "_day": day.cast(pl.Int32).cast(pl.Int64)})
+    first, last = frame.select(
+        pl.col("_day").min().alias("a"), pl.col("_day").max().alias("b")
+    ).row(0)
+    bits = int(last - first).bit_length() if n else 0
+    step = pl.lit(2**bits, dtype=pl.UInt64)
+    gap = pl.col("_day") - pl.col("_day").shift(1)
+    if bits <= DAY_BITS_MAX and _keys_apart(key, 2**bits):
+        packed = (pl.col("_k") // step) * step + (pl.col("_day") - first).cast(pl.UInt64)
+        ordered = frame.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_pos"), packed.alias("_p")
+        ).sort("_p", multithreaded=True)
+        high = pl.col("_p") // step
+        starts = (high != high.shift(1)).fill_null(True) | (
+            (pl.col("_p") - pl.col("_p").shift(1)) > CLUSTER_DAYS
+        )
+    else:
+        ordered = frame.with_row_index("_pos").sort("_k", "_day", multithreaded=True)
+        starts = (pl.col("_k") != pl.col("_k").shift(1)).fill_null(True) | (gap > CLUSTER_DAYS)
+    del frame
+    numbered = ordered.select("_pos", starts.cum_sum().cast(pl.UInt32).alias("_no"))
+    del ordered
+    out = pl.zeros(n, dtype=pl.UInt32, eager=True)
+    if n:
+        out.scatter(numbered["_pos"], numbered["_no"])
+    return out
+
+
+def _keys_apart(key: pl.Series, step: int) -> bool:
+    """Whether distinct keys stay distinct when their low bits (below ``step``) are
+    dropped: then the high bits identify the key."""
+    ordered = key.sort()
+    high = ordered // step
+    return bool(
+        (ordered != ordered.shift(1)).fill_null(True).sum()
+        == (high != high.shift(1)).fill_null(True).sum()
+    )
 
 
 def _cluster_stats(narrow: pl.LazyFrame) -> pl.LazyFrame:
@@ -157,23 +250,60 @@ def _cluster_stats(narrow: pl.LazyFrame) -> pl.LazyFrame:
     return narrow.group_by("_cluster_no").agg(aggs).filter(pl.col("_articles") > 1)
 
 
-def _clustered_rows(inputs: Inputs, stats: pl.LazyFrame) -> pl.LazyFrame | None:
-    """The events of the given clusters, with the cluster's columns and id."""
-    narrow = _narrow(inputs)
-    events = inputs.table("events")
-    if narrow is None or events is None:
-        return None
-    # The clusters' rows are few: collect their numbers (a narrow sort of the table),
-    # then read just those rows of the table, and number the clusters in memory (a
-    # window over the whole table would not stream).
-    rows = (
-        narrow.join(stats, on="_cluster_no", how="inner")
-        .drop("_k", "date_start", "_article")
-        .collect(engine="streaming")
+def _conflicting_clusters(numbered: pl.DataFrame) -> pl.DataFrame:
+    """The numbers of the clusters whose figures of some kind conflict (the
+    ``_{kind}_conflict`` test of :func:`_cluster_stats`)."""
+    conflicts = [
+        (pl.col(f"_{kind}_lo").max() > pl.col(f"_{kind}_hi").min()).fill_null(False)
+        for kind in KINDS
+        if f"_{kind}_lo" in numbered.columns
+    ]
+    if not conflicts:
+        return numbered.select("_cluster_no").clear()
+    return (
+        numbered.group_by("_cluster_no")
+        .agg(pl.any_horizontal(conflicts).alias("_any"))
+        .filter(pl.col("_any"))
+        .select("_cluster_no")
     )
+
+
+CLUSTER_ROW_COLUMNS = ("event_id", "article_id", "date_start", "source_file", "source_line")
+"""The events' own columns a cluster row carries (findings and :func:`clusters` read no
+others): reading the picked rows of just these is far cheaper than of every column."""
+
+
+def _clustered_rows(
+    inputs: Inputs, narrow: pl.LazyFrame, *, conflicting: bool = False
+) -> pl.LazyFrame | None:
+    """The events of clusters reported by two or more articles (with ``conflicting``,
+    only those whose figures conflict), with the cluster's columns and id."""
+    events = inputs.table("events")
+    if events is None:
+        return None
+    # The narrow frame, numbered, held in memory: the clusters' figures and the rows of
+    # the clusters kept are both taken from it (collecting it twice would sort twice).
+    ordered = _numbered(narrow)
+    if conflicting:
+        # First the clusters whose figures conflict (a cheap min/max per cluster; few
+        # are), then the full statistics (distinct articles) of just their rows.
+        ordered = ordered.join(
+            _conflicting_clusters(ordered), on="_cluster_no", how="semi", maintain_order="left"
+        )
+    stats = _cluster_stats(ordered.lazy())
+    if conflicting:
+        flags = [c for c in stats.collect_schema() if c.endswith("_conflict")]
+        stats = stats.filter(pl.any_horizontal(flags))
+    kept = stats.collect()
+    rows = ordered.join(kept, on="_cluster_no", how="inner").drop("_article")
+    del ordered
+    # The clusters' rows are few: read just those rows (and columns) of the table, and
+    # number the clusters in memory (a window over the whole table would not stream).
     wanted = rows["_row"].implode()
+    columns = [c for c in CLUSTER_ROW_COLUMNS if c in inputs.columns("events")]
     picked = (
-        events.with_row_index("_row")
+        events.select(columns)
+        .with_row_index("_row")
         .filter(pl.col("_row").is_in(wanted))
         .collect(engine="streaming")
     )
@@ -192,11 +322,11 @@ def cluster_view(inputs: Inputs) -> pl.LazyFrame | None:
     narrow = _narrow(inputs)
     if narrow is None:
         return None
-    stats = _cluster_stats(narrow)
-    flags = [c for c in stats.collect_schema() if c.endswith("_conflict")]
+    numbered = narrow.with_columns(_cluster_no=pl.lit(0, dtype=pl.UInt32))
+    flags = [c for c in _cluster_stats(numbered).collect_schema() if c.endswith("_conflict")]
     if not flags:
         return None
-    return _clustered_rows(inputs, stats.filter(pl.any_horizontal(flags)))
+    return _clustered_rows(inputs, narrow, conflicting=True)
 
 
 def clusters(tables: Tables | dict[str, Frame], context: Context | None = None) -> pl.DataFrame:
@@ -220,7 +350,7 @@ def clusters(tables: Tables | dict[str, Frame], context: Context | None = None) 
     frames = tables.as_dict() if isinstance(tables, Tables) else tables
     inputs = Inputs(frames, context)
     narrow = _narrow(inputs)
-    lf = _clustered_rows(inputs, _cluster_stats(narrow)) if narrow is not None else None
+    lf = _clustered_rows(inputs, narrow) if narrow is not None else None
     columns = ["cluster_id", "event_id", "article_id", "date_start"]
     if lf is None:
         return pl.DataFrame(
@@ -240,7 +370,7 @@ def clusters(tables: Tables | dict[str, Frame], context: Context | None = None) 
             *columns,
             pl.col("_events").cast(pl.UInt32).alias("n_events"),
             pl.col("_articles").cast(pl.UInt32).alias("n_articles"),
-            *ranges,
+            *[pl.col(c).cast(pl.Int64) for c in ranges],
         )
         .sort("cluster_id", "event_id")
         .collect()
@@ -257,17 +387,27 @@ def duplicates_view(inputs: Inputs) -> pl.LazyFrame | None:
     if events is None or "event_id" not in inputs.columns("events") or "article_id" not in columns:
         return None
     # One 64-bit fingerprint per row of a few telling columns (a narrow column, held in
-    # memory), the rows whose fingerprint repeats (few), then only those rows of the
-    # table, compared exactly on every column.
+    # memory), the fingerprints that repeat (few: found by sorting the column), the
+    # articles of their rows, then only those articles' rows of the table (a predicate
+    # on article_id, which the Parquet reader applies before decoding the other
+    # columns), compared exactly on every column. Copies share their article, so rows
+    # of other articles cannot be copies; the rows of those articles that are not
+    # copies form groups of their own below and are not reported.
     narrow = [c for c in DUPLICATE_KEY if c in columns] or columns
-    hashes = events.select(fingerprint(narrow).alias("_h")).collect(engine="streaming")
-    repeated = hashes.with_row_index("_row").filter(pl.col("_h").is_duplicated())["_row"]
-    candidates = (
-        events.with_row_index("_row")
-        .filter(pl.col("_row").is_in(repeated.implode()))
-        .drop("_row")
-        .collect(engine="streaming")
+    hashes = events.select(fingerprint(narrow).alias("_h")).collect(engine="streaming")["_h"]
+    repeated = repeated_values(hashes)
+    rows = hashes.is_in(repeated.implode()).arg_true() if repeated.len() else repeated
+    articles = (
+        events.select("article_id")
+        .with_row_index("_row")
+        .filter(pl.col("_row").is_in(rows.cast(pl.UInt32).implode()))
+        .collect(engine="streaming")["article_id"]
+        .unique()
     )
+    picked = pl.col("article_id").is_in(articles.drop_nulls().implode())
+    if articles.has_nulls():
+        picked = picked | pl.col("article_id").is_null()
+    candidates = events.filter(picked).collect(engine="streaming")
     order = [pl.col("source_line")] if "source_line" in inputs.columns("events") else []
     first = pl.col("event_id").sort_by([*order, pl.col("event_id")]).first().over(columns)
     return (
