@@ -384,11 +384,15 @@ def main(argv: list[str] | None = None) -> int:
             f"[1 process, yaml.safe_load + pydantic, no marks/quotes/tables]"
         )
         print(f"{'cold build / baseline':<22} {cold / base:7.2f}x the time")
-    print(
-        "targets (100k): cold < 60s, rebuild < 5s → scaled to "
-        f"{n}: cold {cold * 100_000 / n:.1f}s, "
-        f"rebuild {rebuild * 100_000 / n:.1f}s (linear estimate)"
-    )
+    if n == 100_000:
+        verdict = {True: "met", False: "missed"}
+        print(
+            f"targets (100k)         cold < 60s: {verdict[cold < 60]} ({cold:.1f}s); "
+            f"rebuild < 5s: {verdict[rebuild < 5]} ({rebuild:.1f}s)"
+        )
+    else:
+        # Start-up (worker processes, imports) does not scale with N: no linear estimate.
+        print("targets (100k)         cold < 60s, rebuild < 5s: run with --articles 100000")
     del warm
     return 0
 
