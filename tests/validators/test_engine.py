@@ -178,3 +178,32 @@ def test_example_dataset_passes(example_dataset: Path) -> None:
     result = validate_path(example_dataset)
     assert result.findings.to_dicts() == []
     assert {"X001", "X002", "A004", "A005", "I004"} <= set(result.checked)
+
+
+@pytest.mark.parametrize(
+    ("report", "i004"),
+    [
+        (None, "skipped"),  # no build report: nothing to count against
+        ('{"events_in": 35}', "passes"),
+        ('{"events_in": 36}', "fails"),  # one event read but neither built nor rejected
+        ("not json", "skipped"),
+    ],
+)
+def test_built_folder_counts_events_against_its_build_report(
+    tmp_path: Path, example_dataset: Path, report: str | None, i004: str
+) -> None:
+    import shutil
+
+    from tacitus.datasets.build import build_dataset
+
+    dataset = tmp_path / "ds"
+    shutil.copytree(example_dataset, dataset, ignore=shutil.ignore_patterns("build", ".tacitus-*"))
+    out = tmp_path / "build"
+    build_dataset(dataset, out, progress=False, workers=1)
+    if report is None:
+        (out / "build-report.json").unlink()
+    else:
+        (out / "build-report.json").write_text(report, encoding="utf-8")
+    result = validate_path(out, select="I004")
+    state = "skipped" if "I004" in result.skipped else ("fails" if result.errors else "passes")
+    assert state == i004

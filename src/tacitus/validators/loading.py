@@ -234,7 +234,21 @@ def load_parquet_folder(folder: Path) -> Loaded:
         path = folder / f"{name}.parquet"
         if path.exists():
             _scan_into(loaded, name, path, display=str(path))
+    loaded.context.input_events = _events_read(folder / BUILD_REPORT)
     return loaded
+
+
+BUILD_REPORT = "build-report.json"
+"""What `tacitus build` writes beside its tables; its events_in lets I004 run on them."""
+
+
+def _events_read(report: Path) -> int | None:
+    """``events_in`` of a build report (None when there is none or it is unreadable)."""
+    try:
+        value = json.loads(report.read_text(encoding="utf-8")).get("events_in")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def load_parquet_file(path: Path) -> Loaded:

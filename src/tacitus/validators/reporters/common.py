@@ -9,7 +9,7 @@ import polars as pl
 
 from tacitus import __version__
 from tacitus.schema.rules import RULES
-from tacitus.validators.engine import ValidationResult
+from tacitus.validators.engine import LOADING_FAMILIES, ValidationResult
 
 TOOL = "tacitus"
 VERSION = __version__
@@ -58,8 +58,14 @@ def summary_line(result: ValidationResult, strict: bool = False) -> str:
     head = ", ".join(counts) if counts else "no findings"
     n = len(result.checked)
     parts = [head, f"{n} rule{'s' * (n != 1)} checked"]
-    if result.skipped:
-        parts.append(f"{len(result.skipped)} skipped (their data is absent)")
+    # Reading rules (S, E) only run on annotation files; on built tables they are not
+    # "missing data", so they are counted apart.
+    reading = [r for r in result.skipped if r[0] in LOADING_FAMILIES]
+    absent = len(result.skipped) - len(reading)
+    if reading:
+        parts.append(f"{len(reading)} apply only while reading annotation files")
+    if absent:
+        parts.append(f"{absent} skipped (their data is absent)")
     parts.append("failed" if result.exit_code(strict) else "passed")
     return "; ".join(parts)
 
