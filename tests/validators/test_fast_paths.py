@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from tacitus.schema.tables import frame_from_rows
+from tacitus.validators import cross_source
 from tacitus.validators.base import Inputs, repeated_values
 from tacitus.validators.cross_source import cluster_numbers, duplicates_view
 from tacitus.validators.engine import validate_tables
@@ -46,6 +47,30 @@ def test_cluster_numbers_match_a_two_column_sort(keys: list[int], span_days: int
     key = pl.Series(keys, dtype=pl.UInt64)
     day = pl.Series([start + dt.timedelta(days=d) for d in offsets])
     assert _same_partition(cluster_numbers(key, day), _reference_numbers(key, day))
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [2**63 + 5, 7, 2**63 + 5, 7, 11, 11, 11, 7],
+        [1, 2, 1, 2, 3, 3, 3, 2],
+    ],
+)
+def test_cluster_numbers_without_room_to_pack_ranks(
+    keys: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no room for (key rank, day, position) in one number: the sorts of keys and days
+    monkeypatch.setattr(cross_source, "PACKED_BITS_MAX", 0)
+    start = dt.date(2024, 1, 1)
+    key = pl.Series(keys, dtype=pl.UInt64)
+    day = pl.Series([start + dt.timedelta(days=d) for d in [0, 1, 2, 5, 3, 2, 9, 6]])
+    assert _same_partition(cluster_numbers(key, day), _reference_numbers(key, day))
+
+
+def test_cluster_numbers_by_rank_equal_numbers_by_key_and_day() -> None:
+    key = pl.Series([9, 2**64 - 1, 9, 0, 0, 9], dtype=pl.UInt64)
+    day = pl.Series([dt.date(2024, 1, d) for d in (1, 1, 3, 8, 9, 2)])
+    assert cluster_numbers(key, day).to_list() == [2, 3, 2, 1, 1, 2]
 
 
 def test_cluster_numbers_of_nothing_and_of_one_row() -> None:
@@ -124,3 +149,24 @@ def test_per_value_flags_agree_with_the_row_tests() -> None:
         ("A007", ["a/e3", "a/e5"]),
         ("K005", ["a/e0", "a/e2", "a/e4"]),
     ]
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_published_is_the_first_row_of_each_article(repeat: bool) -> None:
+    ids = ["a", "b", "a"] if repeat else ["a", "b", "c"]
+    days = [dt.date(2024, 1, d) for d in (1, 2, 3)]
+    articles = pl.DataFrame({"article_id": ids, "published": days})
+    events = pl.DataFrame(
+        {
+            "event_id": ["a/e1", "b/e1", "c/e1", "x/e1", "y/e1"],
+            "article_id": ["a", "b", "c", "x", None],
+        }
+    )
+    inputs = Inputs({"articles": articles, "events": events})
+    view = inputs.view("events_published")
+    assert view is not None
+    got = view.collect().sort("event_id")
+    third = None if repeat else dt.date(2024, 1, 3)
+    assert got.columns == ["event_id", "article_id", "_published", "_found"]
+    assert got["_published"].to_list() == [days[0], days[1], third, None, None]
+    assert got["_found"].to_list() == [True, True, None if repeat else True, None, None]

@@ -15,6 +15,7 @@ from tacitus.validators.base import (
     Check,
     Expectation,
     Inputs,
+    fingerprint,
     per_value,
     register,
     trio_has,
@@ -264,18 +265,20 @@ def _flagged_rows_view(inputs: Inputs) -> pl.LazyFrame | None:
         for c in ("event_id", "article_id", "source_file", "source_line")
         if inputs.has("events", c)
     ]
-    names, codes = wanted["_name"].unique().implode(), wanted["_code"].unique().implode()
+    # The pairs' fingerprints: a row's own pair picks it (its name and its code each
+    # being one of the pairs' names and codes can be true of nearly every row).
+    hashes = wanted.select(fingerprint(["_name", "_code"]).alias("_h"))["_h"].implode()
     sides = [
         # filter on the table's own columns (before renaming them), which the Parquet
         # reader applies before decoding the other columns
-        events.filter(pl.col(f"{side}_name").is_in(names) & pl.col(f"{side}_code").is_in(codes))
+        events.filter(fingerprint([f"{side}_name", f"{side}_code"]).is_in(hashes))
         .select(
             *keep,
             pl.col(f"{side}_name").alias("_name"),
             pl.col(f"{side}_code").alias("_code"),
             pl.lit(f"{side}_name").alias("_field"),
         )
-        # the names and codes match separately on many rows: keep the pairs' own
+        # a fingerprint shared by another pair (astronomically rare) is dropped here
         .join(wanted.lazy(), on=["_name", "_code"], how="semi")
         for side in _sides(inputs)
     ]

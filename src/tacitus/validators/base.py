@@ -250,6 +250,7 @@ class Inputs:
         self.context = context or Context()
         self.rules = rules
         self._views: dict[str, pl.LazyFrame | None] = {}
+        self._repeated: dict[tuple[str, str], pl.Series] = {}
         self._tables: dict[str, pl.LazyFrame] = {}
         self._columns: dict[str, set[str]] = {}
         for name, frame in tables.items():
@@ -294,6 +295,25 @@ class Inputs:
         if name not in self._views:
             self._views[name] = VIEWS[name](self)
         return self._views[name]
+
+    def repeated_hashes(self, name: str, column: str) -> pl.Series:
+        """The hashes (``Expr.hash()``) of a column's values that occur on more than one
+        row of the table (computed once: I002 finds repeated ids with them, and a table
+        whose ids do not repeat needs no grouping by id before a join).
+
+        An id that repeats has its hash here; a hash here may (astronomically rarely)
+        be two ids that share it. Empty: no id repeats. The table must have the column.
+
+        Example:
+            >>> inputs = Inputs({"articles": pl.DataFrame({"article_id": ["a", "b", "a"]})})
+            >>> inputs.repeated_hashes("articles", "article_id").len()
+            1
+        """
+        if (name, column) not in self._repeated:
+            frame = self._tables[name]
+            hashes = frame.select(pl.col(column).hash().alias("_h")).collect(engine="streaming")
+            self._repeated[name, column] = repeated_values(hashes["_h"])
+        return self._repeated[name, column]
 
 
 # --- findings --------------------------------------------------------------------------
@@ -419,6 +439,24 @@ def sort_findings_frame(frame: pl.DataFrame) -> pl.DataFrame:
 def expected_schema(table: str) -> pl.Schema:
     """The polars schema a table must have (from tacitus.schema.tables)."""
     return polars_schema(ALL_SCHEMAS[table])
+
+
+def fingerprint(columns: list[str]) -> pl.Expr:
+    """A 64-bit hash of several columns (per-column hashes, combined).
+
+    Rows with equal values have equal fingerprints; rows that share one are compared
+    exactly afterwards, so a collision costs time, never a wrong finding.
+
+    Example:
+        >>> df = pl.DataFrame({"a": ["x", "x", "y"], "b": [1, 1, 1]})
+        >>> df.select(fingerprint(["a", "b"]).n_unique()).item()
+        2
+    """
+    hashed = [pl.col(c).hash(seed=i + 1) for i, c in enumerate(columns)]
+    out = hashed[0]
+    for h in hashed[1:]:
+        out = (out * 1_000_003) ^ h  # wraps: order matters, so (a, b) != (b, a)
+    return out
 
 
 def repeated_values(values: pl.Series) -> pl.Series:

@@ -18,6 +18,7 @@ from tacitus.validators.base import (
     Context,
     Frame,
     Inputs,
+    fingerprint,
     register,
     repeated_values,
     view,
@@ -67,24 +68,6 @@ def _root(columns: set[str]) -> pl.Expr | None:
     if "event_code" in columns:
         parts.append(pl.col("event_code").str.slice(0, 2))
     return pl.coalesce(parts) if parts else None
-
-
-def fingerprint(columns: list[str]) -> pl.Expr:
-    """A 64-bit hash of several columns (per-column hashes, combined).
-
-    Rows with equal values have equal fingerprints; rows that share one are compared
-    exactly afterwards, so a collision costs time, never a wrong finding.
-
-    Example:
-        >>> df = pl.DataFrame({"a": ["x", "x", "y"], "b": [1, 1, 1]})
-        >>> df.select(fingerprint(["a", "b"]).n_unique()).item()
-        2
-    """
-    hashed = [pl.col(c).hash(seed=i + 1) for i, c in enumerate(columns)]
-    out = hashed[0]
-    for h in hashed[1:]:
-        out = (out * 1_000_003) ^ h  # wraps: order matters, so (a, b) != (b, a)
-    return out
 
 
 def figure_bounds(kind: str, columns: set[str]) -> tuple[pl.Expr, pl.Expr] | None:
@@ -179,12 +162,14 @@ def cluster_numbers(key: pl.Series, day: pl.Series) -> pl.Series:
     """Each row's cluster number: rows of one key whose days are at most
     :data:`CLUSTER_DAYS` apart, chained, share a number (numbered in key, day order).
 
-    Only the key (a 64-bit hash) and the day are sorted, with the rows' positions, and
-    the numbers are put back at those positions. polars sorts one 64-bit column several
-    times faster than two, so the key's high bits and the day (days since the earliest,
-    in the low bits) are packed into one number when no two keys share those high bits
-    (counted on the sorted keys); otherwise both columns are sorted. Either way the
-    order is exactly by key, then day.
+    polars sorts one 64-bit column several times faster than a frame by one or two
+    columns with the rows' positions alongside. So when they fit in 64 bits, each row's
+    key rank (its place among the distinct keys, sorted: few, even in a large table), its
+    day (days since the earliest) and its position are packed into one number, which is
+    sorted alone; the numbers are put back at the positions its low bits hold. Otherwise
+    the key's high bits and the day are packed into one sort column when no two keys
+    share those high bits (counted on the sorted keys), or both columns are sorted.
+    Either way the order is exactly by key, then day.
 
     Example:
         >>> import datetime as dt
@@ -199,6 +184,9 @@ def cluster_numbers(key: pl.Series, day: pl.Series) -> pl.Series:
         pl.col("_day").min().alias("a"), pl.col("_day").max().alias("b")
     ).row(0)
     bits = int(last - first).bit_length() if n else 0
+    packed_rank = _numbers_by_rank(frame, first, bits) if n else None
+    if packed_rank is not None:
+        return packed_rank
     step = pl.lit(2**bits, dtype=pl.UInt64)
     gap = pl.col("_day") - pl.col("_day").shift(1)
     if bits <= DAY_BITS_MAX and _keys_apart(key, 2**bits):
@@ -219,6 +207,46 @@ def cluster_numbers(key: pl.Series, day: pl.Series) -> pl.Series:
     out = pl.zeros(n, dtype=pl.UInt32, eager=True)
     if n:
         out.scatter(numbered["_pos"], numbered["_no"])
+    return out
+
+
+PACKED_BITS_MAX = 63
+"""Bits of key rank, day and position that :func:`_numbers_by_rank` packs (one to spare:
+the multipliers stay within an unsigned 64-bit literal)."""
+
+
+def _numbers_by_rank(frame: pl.DataFrame, first: int, day_bits: int) -> pl.Series | None:
+    """:func:`cluster_numbers` by one sort of (key rank, day, position) packed in a
+    number; None when they do not fit in :data:`PACKED_BITS_MAX` bits (or a key or day
+    is null)."""
+    n = frame.height
+    if frame.null_count().row(0) != (0, 0):
+        return None
+    distinct = frame["_k"].unique().sort()
+    pos_bits = (n - 1).bit_length()
+    key_bits = (distinct.len() - 1).bit_length()
+    if key_bits + day_bits + pos_bits > PACKED_BITS_MAX:
+        return None
+    ranks = pl.int_range(distinct.len(), dtype=pl.UInt64, eager=True)
+    rank = pl.col("_k").replace_strict(distinct, ranks, return_dtype=pl.UInt64)
+    day_step = pl.lit(2**pos_bits, dtype=pl.UInt64)
+    key_step = pl.lit(2 ** (pos_bits + day_bits), dtype=pl.UInt64)
+    packed = (
+        rank * key_step
+        + (pl.col("_day") - first).cast(pl.UInt64) * day_step
+        + pl.int_range(pl.len(), dtype=pl.UInt64)
+    )
+    ordered = frame.select(packed.alias("_p"))["_p"].sort(multithreaded=True).to_frame()
+    del frame
+    keyed = pl.col("_p") // key_step
+    dayed = pl.col("_p") // day_step  # key rank and day: within a key, a day's difference
+    starts = (keyed != keyed.shift(1)).fill_null(True) | ((dayed - dayed.shift(1)) > CLUSTER_DAYS)
+    numbered = ordered.select(
+        (pl.col("_p") % day_step).alias("_pos"), starts.cum_sum().cast(pl.UInt32).alias("_no")
+    )
+    del ordered
+    out = pl.zeros(n, dtype=pl.UInt32, eager=True)
+    out.scatter(numbered["_pos"], numbered["_no"])
     return out
 
 
@@ -253,15 +281,20 @@ def _cluster_stats(narrow: pl.LazyFrame) -> pl.LazyFrame:
 def _conflicting_clusters(numbered: pl.DataFrame) -> pl.DataFrame:
     """The numbers of the clusters whose figures of some kind conflict (the
     ``_{kind}_conflict`` test of :func:`_cluster_stats`)."""
+    kinds = [kind for kind in KINDS if f"_{kind}_lo" in numbered.columns]
     conflicts = [
         (pl.col(f"_{kind}_lo").max() > pl.col(f"_{kind}_hi").min()).fill_null(False)
-        for kind in KINDS
-        if f"_{kind}_lo" in numbered.columns
+        for kind in kinds
     ]
     if not conflicts:
         return numbered.select("_cluster_no").clear()
+    # A row without figures (every low bound null: its high bounds are null too) adds
+    # nothing to a max of lows or a min of highs: only rows with a figure are grouped
+    # (in most data a minority: events without casualties).
+    figured = pl.any_horizontal([pl.col(f"_{kind}_lo").is_not_null() for kind in kinds])
     return (
-        numbered.group_by("_cluster_no")
+        numbered.filter(figured)
+        .group_by("_cluster_no")
         .agg(pl.any_horizontal(conflicts).alias("_any"))
         .filter(pl.col("_any"))
         .select("_cluster_no")
@@ -394,20 +427,17 @@ def duplicates_view(inputs: Inputs) -> pl.LazyFrame | None:
     # of other articles cannot be copies; the rows of those articles that are not
     # copies form groups of their own below and are not reported.
     narrow = [c for c in DUPLICATE_KEY if c in columns] or columns
-    hashes = events.select(fingerprint(narrow).alias("_h")).collect(engine="streaming")["_h"]
-    repeated = repeated_values(hashes)
-    rows = hashes.is_in(repeated.implode()).arg_true() if repeated.len() else repeated
-    articles = (
-        events.select("article_id")
-        .with_row_index("_row")
-        .filter(pl.col("_row").is_in(rows.cast(pl.UInt32).implode()))
-        .collect(engine="streaming")["article_id"]
-        .unique()
-    )
-    picked = pl.col("article_id").is_in(articles.drop_nulls().implode())
-    if articles.has_nulls():
-        picked = picked | pl.col("article_id").is_null()
-    candidates = events.filter(picked).collect(engine="streaming")
+    # with each row's article as a hash too (the article_id column is read and hashed
+    # for the fingerprint anyway): the candidates' articles without a second read
+    article = pl.col("article_id").hash()
+    keys = events.select(fingerprint(narrow).alias("_h"), article.alias("_a"))
+    hashes = keys.collect(engine="streaming")
+    repeated = repeated_values(hashes["_h"])
+    articles = hashes.filter(pl.col("_h").is_in(repeated.implode()))["_a"].unique()
+    del hashes
+    # a null article_id has a hash too: rows without an article are picked as one
+    # article; an article sharing a hash with a picked one only adds candidates
+    candidates = events.filter(article.is_in(articles.implode())).collect(engine="streaming")
     order = [pl.col("source_line")] if "source_line" in inputs.columns("events") else []
     first = pl.col("event_id").sort_by([*order, pl.col("event_id")]).first().over(columns)
     return (

@@ -14,7 +14,6 @@ from tacitus.validators.base import (
     Inputs,
     expected_schema,
     register,
-    repeated_values,
     view,
 )
 
@@ -145,8 +144,7 @@ def _unique_view(table: str, column: str) -> None:
         # that repeat (few); only the rows with those are read whole (the Parquet reader
         # applies the predicate before decoding the other columns), and the count per id
         # itself then drops any (astronomically rare) hash collision.
-        hashes = frame.select(pl.col(column).hash().alias("_h")).collect(engine="streaming")
-        repeated = repeated_values(hashes["_h"])
+        repeated = inputs.repeated_hashes(table, column)
         candidates = frame.filter(pl.col(column).hash().is_in(repeated.implode())).collect(
             engine="streaming"
         )

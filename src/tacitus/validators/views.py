@@ -12,6 +12,7 @@ publication day (``_published``) with a join on the articles table.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -28,12 +29,12 @@ def _published(inputs: Inputs) -> pl.LazyFrame | None:
     articles = inputs.table("articles")
     if articles is None or not inputs.has("articles", "article_id", "published"):
         return None
-    return (
-        articles.select("article_id", "published")
-        .drop_nulls("article_id")
-        .group_by("article_id")
-        .agg(pl.col("published").first().alias("_published"))
+    rows = articles.select("article_id", pl.col("published").alias("_published")).drop_nulls(
+        "article_id"
     )
+    if inputs.repeated_hashes("articles", "article_id").is_empty():
+        return rows  # one row per article already: the grouping below would keep each
+    return rows.group_by("article_id").agg(pl.col("_published").first())
 
 
 def _extra_groups(inputs: Inputs) -> dict[str, str]:
@@ -60,19 +61,29 @@ def _extra_groups(inputs: Inputs) -> dict[str, str]:
     return groups
 
 
-def actor_problems(inputs: Inputs) -> pl.DataFrame | None:
+def actor_problems(
+    inputs: Inputs, distinct: Mapping[str, pl.DataFrame] | None = None
+) -> pl.DataFrame | None:
     """Code → codebook message for every distinct well-formed actor code (None if fine).
 
     Codes the dataset's actors table defines are fine. Runs the codebook's Python
-    grammar once per distinct code, not per row.
+    grammar once per distinct code, not per row. ``distinct``: column → its distinct
+    non-null values, where already known (read from the table otherwise).
     """
     ref = inputs.context.ref()
     events = inputs.table("events")
     present = [c for c in ACTOR_COLUMNS if inputs.has("events", c)]
     if ref.check_actor is None or events is None or not present:
         return None
+    known = distinct or {}
+    parts = [
+        known[c].lazy().select(pl.col(c).alias("code"))
+        if c in known
+        else events.select(pl.col(c).alias("code"))
+        for c in present
+    ]
     codes = (
-        pl.concat([events.select(pl.col(c).alias("code")) for c in present])
+        pl.concat(parts)
         .drop_nulls()
         .unique()
         .filter(pl.col("code").str.contains(ACTOR_CODE_PATTERN))
@@ -106,23 +117,26 @@ def events_view(inputs: Inputs) -> pl.LazyFrame | None:
     tables: dict[str, list[pl.DataFrame]] = {}
     if event_codes is not None and "event_code" in columns:
         tables["event_code"] = [event_codes]
+    flags: dict[str, dict[str, pl.Expr]] = {}
+    for name, flag in VALUE_FLAGS.items():
+        if flag.column in columns and inputs.wants(flag.rule):
+            flags.setdefault(flag.column, {})[name] = flag.test(pl.col(flag.column))
+    # each flagged column's distinct values (one read of the column), shared with the
+    # actor codes' lookup below
+    distinct = {
+        column: events.select(column).drop_nulls().unique().collect(engine="streaming").sort(column)
+        for column in flags
+    }
     if any(inputs.wants(r) for r in ("A003",)):
-        problems = actor_problems(inputs)
+        problems = actor_problems(inputs, distinct)
         if problems is not None:
             for column in ACTOR_COLUMNS:
                 if column in columns:
                     side = column.removesuffix("_code")
                     named = problems.rename({"code": column, "problem": f"_{side}_problem"})
                     tables.setdefault(column, []).append(named)
-    flags: dict[str, dict[str, pl.Expr]] = {}
-    for name, flag in VALUE_FLAGS.items():
-        if flag.column in columns and inputs.wants(flag.rule):
-            flags.setdefault(flag.column, {})[name] = flag.test(pl.col(flag.column))
     for column, tests in flags.items():
-        distinct = (
-            events.select(column).drop_nulls().unique().collect(engine="streaming").sort(column)
-        )
-        tables.setdefault(column, []).insert(0, distinct.with_columns(**tests))
+        tables.setdefault(column, []).insert(0, distinct[column].with_columns(**tests))
     lookups: list[tuple[str, pl.DataFrame, str]] = []
     for column, parts in tables.items():
         table = parts[0]
@@ -187,7 +201,32 @@ def events_published_view(inputs: Inputs) -> pl.LazyFrame | None:
     if events is None or published is None or "article_id" not in inputs.columns("events"):
         return None
     published = published.with_columns(_found=pl.lit(True))
-    return events.join(published, on="article_id", how="left", build_side="force_right")
+    if not inputs.repeated_hashes("articles", "article_id").is_empty():
+        return events.join(published, on="article_id", how="left", build_side="force_right")
+    # No two articles' ids share a hash: join on the 64-bit hash (cheaper
+    # to match than the text), then keep a match only where the ids are equal (an event
+    # whose article is missing can share a hash with another article's id).
+    names = events.collect_schema().names()
+    same = pl.col("_article_key") == pl.col("article_id")
+    return (
+        events.with_columns(_article_hash=pl.col("article_id").hash())
+        .join(
+            published.select(
+                pl.col("article_id").hash().alias("_article_hash"),
+                pl.col("article_id").alias("_article_key"),
+                "_published",
+                "_found",
+            ),
+            on="_article_hash",
+            how="left",
+            build_side="force_right",
+        )
+        .select(
+            *names,
+            pl.when(same).then(pl.col("_published")).alias("_published"),
+            pl.when(same).then(pl.col("_found")).alias("_found"),
+        )
+    )
 
 
 def _figure_lookup(inputs: Inputs) -> pl.DataFrame | None:
