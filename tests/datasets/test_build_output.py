@@ -55,6 +55,17 @@ def test_two_builds_give_byte_identical_parquet(tmp_path: Path) -> None:
     assert first.outputs == second.outputs == third.outputs
 
 
+def test_output_folder_is_readable_like_any_folder(tmp_path: Path) -> None:
+    # Built in an owner-only temporary folder, renamed into place: the permissions must
+    # be those of a plain mkdir, or other users (and web servers) cannot read the tables.
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    build_dataset(_copy(tmp_path), tmp_path / "out", progress=False, workers=1)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o777 & ~mask
+
+
 def test_process_pool_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dataset = _copy(tmp_path)
     build_dataset(dataset, tmp_path / "one", progress=False, cache=False, workers=1)

@@ -299,3 +299,17 @@ def test_no_timestamps_in_text_files(release: PublishResult) -> None:
     for path in release.files:
         if path.endswith((".json", ".md", ".html")):
             assert today not in (release.path / path).read_text(), path
+
+
+def test_release_is_readable_like_any_folder(tmp_path: Path) -> None:
+    # Temporary folders are owner-only; the release renamed from one must not stay so,
+    # or a web server serving the releases could not read it.
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    result = publish_tables(publish_sample.tables(), publish_sample.config(), "0.1.0", tmp_path)
+    assert result.path.stat().st_mode & 0o777 == 0o777 & ~mask
+    for name in ("README.md", "SHA256SUMS", "datapackage.json", "part-0.parquet"):
+        found = next(result.path.rglob(name))
+        assert found.stat().st_mode & 0o777 == 0o666 & ~mask, name

@@ -32,7 +32,7 @@ from typing import Any
 
 import polars as pl
 
-from tacitus.convert.atomic import write_bytes_atomic
+from tacitus.atomic import write_bytes_atomic
 from tacitus.convert.gdelt import COLUMNS, fips_to_country
 
 _PREFERRED_FIPS = {"FRA": "FR", "GBR": "UK", "PSE": "WE", "SRB": "RI"}

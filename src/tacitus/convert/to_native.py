@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from tacitus.convert.atomic import write_bytes_atomic
+from tacitus.atomic import write_bytes_atomic
 from tacitus.schema.document import Document, Event, EventDate
 from tacitus.schema.jsonschema import SCHEMA_BASE_URL
 

@@ -28,7 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tacitus.convert.atomic import write_bytes_atomic
+from tacitus.atomic import write_bytes_atomic
 from tacitus.datasets import checksums
 from tacitus.errors import InputError, IntegrityError, UsageError
 from tacitus.schema.tables import ALL_SCHEMAS

@@ -26,6 +26,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tacitus.atomic import temporary_folder
 from tacitus.errors import InputError, OutputError
 from tacitus.schema.tables import ALL_SCHEMAS, TABLES, Tables, empty_frame, polars_schema, to_arrow
 
@@ -236,7 +237,7 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(parent, target.name)
-        tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(target.name), dir=parent))
+        tmp = temporary_folder(parent, temporary_prefix(target.name))
     except OSError as exc:
         raise OutputError(f"cannot write output folder {target}: {_strerror(exc)}") from None
     try:

@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tacitus import __version__
-from tacitus.convert.atomic import write_bytes_atomic
+from tacitus.atomic import temporary_folder, write_bytes_atomic
 from tacitus.datasets import changelog, checksums, datapackage, parquet_io, release_page
 from tacitus.errors import IntegrityError, OutputError, UsageError
 from tacitus.schema.dataset import DatasetConfig
@@ -150,6 +149,7 @@ def publish_tables(
     Example:
         >>> cfg = DatasetConfig.model_validate({"dataset": {"name": "demo", "version": "1",
         ...     "licence": "CC-BY-4.0"}})
+        >>> import tempfile
         >>> out = tempfile.mkdtemp()
         >>> publish_tables(Tables.empty(), cfg, "1", out).path.relative_to(out).as_posix()
         'demo/1'
@@ -185,7 +185,7 @@ def publish_tables(
         # Named like the build's temporary folders, so one killed outright is cleaned up
         # by the next publish of the same version.
         parquet_io.remove_stale_temporaries(series, version)
-        tmp = Path(tempfile.mkdtemp(prefix=parquet_io.temporary_prefix(version), dir=series))
+        tmp = temporary_folder(series, parquet_io.temporary_prefix(version))
         try:
             files, rows, diff = _write_release(
                 tmp,
@@ -236,6 +236,7 @@ def published_versions(series: Path) -> list[str]:
     """Versions already published in ``OUT/NAME`` (folders holding a SHA256SUMS), sorted.
 
     Example:
+        >>> import tempfile
         >>> published_versions(Path(tempfile.mkdtemp()))
         []
     """
@@ -256,6 +257,7 @@ def write_cumulative_changelog(series: Path) -> Path:
     """Rewrite ``OUT/NAME/CHANGELOG.md`` from every release's own CHANGELOG.md.
 
     Example:
+        >>> import tempfile
         >>> write_cumulative_changelog(Path(tempfile.mkdtemp())).name
         'CHANGELOG.md'
     """

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tacitus.atomic import write_bytes_atomic
 from tacitus.schema.dataset import ActorsFile, DatasetConfig
 from tacitus.schema.document import Document
 
@@ -66,9 +67,6 @@ def write_schemas(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in render_schemas().items():
-        target = out_dir / name
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+        target = write_bytes_atomic(out_dir / name, text.encode("utf-8"))
         written.append(target)
     return written
