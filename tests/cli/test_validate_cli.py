@@ -296,3 +296,35 @@ def test_ucdp_import_ranges_are_warnings_unless_strict(tmp_path: Path) -> None:
     }
     assert invoke(str(out))[0] == 0
     assert invoke(str(out), "--strict")[0] == 1
+
+
+def test_clusters_file_that_cannot_be_written_is_exit_2(broken: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "clusters.csv"
+    result = CliRunner().invoke(command, [str(broken), "--clusters", str(target)])
+    assert result.exit_code == 2 and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+    assert f"cannot write {target}" in result.stderr
+
+
+def test_clusters_of_a_mistyped_table_skip_the_column(tmp_path: Path) -> None:
+    events = frame_from_rows(
+        "events",
+        [
+            {"event_id": "a/e1", "article_id": "a", "event_code": "195", "killed_best": 1},
+            {"event_id": "b/e1", "article_id": "b", "event_code": "195", "killed_best": 5},
+        ],
+    ).with_columns(pl.col("date_start").cast(pl.String).fill_null("2024-01-18"))
+    events.write_parquet(tmp_path / "events.parquet")
+    target = tmp_path / "clusters.csv"
+    code, out = invoke(str(tmp_path), "--format", "json", "--clusters", str(target))
+    assert code == 1
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["I001"]
+    # without a usable date_start no event can be clustered: an empty file, no traceback
+    assert pl.read_csv(target).height == 0
+
+
+def test_step_summary_that_cannot_be_written_is_exit_2(broken: Path, tmp_path: Path) -> None:
+    env = {"GITHUB_STEP_SUMMARY": str(tmp_path)}  # a folder: cannot be appended to
+    result = CliRunner().invoke(command, [str(broken), "--format", "github"], env=env)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "cannot write the step summary" in result.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+import polars as pl
 
 from tacitus.errors import TacitusError, UsageError
 from tacitus.validators.reporters import FORMATS
@@ -153,10 +154,30 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _write_clusters(loaded: Loaded, target: Path) -> None:
+    from tacitus.errors import OutputError
     from tacitus.validators.cross_source import clusters
 
-    frame = clusters(loaded.tables, loaded.context)
-    if target.suffix.lower() == ".csv":
-        frame.write_csv(target)
-    else:
-        frame.write_parquet(target)
+    frame = clusters(_conformed(loaded), loaded.context)
+    try:
+        if target.suffix.lower() == ".csv":
+            frame.write_csv(target)
+        else:
+            frame.write_parquet(target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _conformed(loaded: Loaded) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+    """The tables as the checks saw them: a mistyped column (reported as I001) is
+    dropped, so the clusters are computed without it rather than failing on it."""
+    from tacitus.schema.tables import ALL_SCHEMAS
+    from tacitus.validators.integrity import conform
+
+    tables: dict[str, pl.DataFrame | pl.LazyFrame] = {}
+    for name, frame in loaded.tables.items():
+        if name in ALL_SCHEMAS and name != "findings":
+            lazy, _ = conform(name, frame.lazy())
+            tables[name] = lazy.collect() if isinstance(frame, pl.DataFrame) else lazy
+        else:
+            tables[name] = frame
+    return tables

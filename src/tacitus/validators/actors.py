@@ -12,6 +12,7 @@ import polars as pl
 
 from tacitus.schema.rules import define_rule
 from tacitus.validators.base import (
+    ACTOR_CODE_PATTERN,
     Check,
     Expectation,
     Inputs,
@@ -22,8 +23,6 @@ from tacitus.validators.base import (
     view,
 )
 
-ACTOR_CODE_PATTERN = r"^(?:[A-Z]{3}|[a-z]{3})+$"
-"""Trios of capital letters (lower case only for a CAMEO ethnic trio)."""
 FIGHTING_ROOTS = ("19", "20")
 """Root codes where a civilian (CVL) initiator is implausible: fight, mass violence."""
 
@@ -176,7 +175,15 @@ def known_countries(inputs: Inputs, *, regions: bool = True) -> list[str] | None
 
 
 def in_countries(column: str, inputs: Inputs, *, regions: bool = False) -> Expectation | None:
-    """The GX built-in equivalent of :func:`unknown_country` on a column."""
+    """The GX built-in equivalent of :func:`unknown_country` on a column.
+
+    Example:
+        >>> from tacitus.validators.reference import Reference
+        >>> from tacitus.validators.base import Context
+        >>> ref = Reference(countries=frozenset({"IRN"}), regions=frozenset({"EUR"}))
+        >>> in_countries("country", Inputs({}, Context(reference=ref))).kwargs
+        {'column': 'country', 'value_set': ['IRN']}
+    """
     known = known_countries(inputs, regions=regions)
     if known is None:
         return None

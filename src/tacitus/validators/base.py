@@ -44,7 +44,6 @@ metadata): their rows are a producer's coding, not our annotation."""
 
 METADATA_PREFIX = "tacitus."
 
-FINDING_COLUMNS = FINDINGS.names
 FINDINGS_SCHEMA = polars_schema(FINDINGS)
 
 
@@ -190,7 +189,6 @@ CHECKS: list[Check] = []
 ViewBuilder = Callable[["Inputs"], pl.LazyFrame | None]
 VIEWS: dict[str, ViewBuilder] = {}
 """View name → function building it from the inputs (``None`` when it cannot be built)."""
-VIEW_RULES: dict[str, tuple[str, ...]] = {}
 
 
 def register(*checks: Check) -> None:
@@ -225,6 +223,19 @@ def view(name: str) -> Callable[[ViewBuilder], ViewBuilder]:
     return decorate
 
 
+def all_null_columns(frame: pl.DataFrame) -> set[str]:
+    """The columns of a frame that hold no value (every column, when it has no rows).
+
+    Example:
+        >>> sorted(all_null_columns(pl.DataFrame({"a": [1, None], "b": [None, None]})))
+        ['b']
+    """
+    if frame.height == 0:
+        return set(frame.columns)
+    counts = frame.null_count().row(0)
+    return {c for c, n in zip(frame.columns, counts, strict=True) if n == frame.height}
+
+
 class Inputs:
     """The tables being checked (lazily), their usable columns, and the context.
 
@@ -256,13 +267,7 @@ class Inputs:
         for name, frame in tables.items():
             nulls = set((all_null or {}).get(name, set()))
             if isinstance(frame, pl.DataFrame):
-                if frame.height:
-                    counts = frame.null_count().row(0)
-                    nulls |= {
-                        c for c, n in zip(frame.columns, counts, strict=True) if n == frame.height
-                    }
-                else:
-                    nulls |= set(frame.columns)
+                nulls |= all_null_columns(frame)
                 lazy = frame.lazy()
             else:
                 lazy = frame
@@ -320,12 +325,23 @@ class Inputs:
 
 
 def lit_str(value: str | None) -> pl.Expr:
-    """A string literal expression (null for None)."""
+    """A string literal expression (null for None).
+
+    Example:
+        >>> pl.select(lit_str("IRN"), lit_str(None).alias("none")).row(0)
+        ('IRN', None)
+    """
     return pl.lit(value, dtype=pl.String)
 
 
 def shown(expr: pl.Expr) -> pl.Expr:
-    """An expression as display text: null becomes ``null``, dates ISO, floats short."""
+    """An expression as display text: null becomes ``null``, dates ISO, floats short.
+
+    Example:
+        >>> frame = pl.DataFrame({"d": [dt.date(2024, 1, 18), None]})
+        >>> frame.select(shown(pl.col("d")))["d"].to_list()
+        ['2024-01-18', 'null']
+    """
     return expr.cast(pl.String).fill_null("null")
 
 
@@ -437,7 +453,12 @@ def sort_findings_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def expected_schema(table: str) -> pl.Schema:
-    """The polars schema a table must have (from tacitus.schema.tables)."""
+    """The polars schema a table must have (from tacitus.schema.tables).
+
+    Example:
+        >>> expected_schema("events")["latitude"]
+        Float64
+    """
     return polars_schema(ALL_SCHEMAS[table])
 
 
@@ -493,9 +514,20 @@ def per_value(name: str, column: str, test: Callable[[pl.Expr], pl.Expr], rule: 
     For string tests (regular expressions, prefixes) on columns with few distinct values
     (codes), this is many times cheaper than testing every row of a large table; the
     result is the same, null for a null value. Registered at import (names are unique).
+
+    Example:
+        >>> flag = per_value("_doc_example_flag", "event_code", lambda c: c == "195", "C001")
+        >>> flag.meta.output_name(), VALUE_FLAGS["_doc_example_flag"].column
+        ('_doc_example_flag', 'event_code')
+        >>> del VALUE_FLAGS["_doc_example_flag"]
     """
     VALUE_FLAGS[name] = ValueFlag(column, test, rule)
     return pl.col(name)
+
+
+ACTOR_CODE_PATTERN = r"^(?:[A-Z]{3}|[a-z]{3})+$"
+"""A well-formed actor code: trios of capital letters (lower case only for a CAMEO ethnic
+trio)."""
 
 
 def trio_has(code: pl.Expr, trio: str) -> pl.Expr:
@@ -510,5 +542,10 @@ def trio_has(code: pl.Expr, trio: str) -> pl.Expr:
 
 
 def days(n: int) -> pl.Expr:
-    """A duration of ``n`` days as an expression."""
+    """A duration of ``n`` days as an expression.
+
+    Example:
+        >>> pl.select(pl.lit(dt.date(2024, 1, 18)) + days(1)).item()
+        datetime.date(2024, 1, 19)
+    """
     return pl.duration(days=n)

@@ -111,12 +111,20 @@ def _breakdown(inputs: Inputs) -> pl.LazyFrame | None:
     ).with_columns(_total=highest)
 
 
+def _range_text(prefix: str = "") -> pl.Expr:
+    """A figure as ``low/best/high`` (``?`` where one is missing)."""
+    return pl.concat_str(
+        [pl.col(f"{prefix}{p}").cast(pl.String).fill_null("?") for p in ("low", "best", "high")],
+        separator="/",
+    )
+
+
 def _figures_checks() -> list[Check]:
     checks = [
         Check(
             K001,
-            "casualties",
-            "casualties",
+            table,
+            table,
             (column,),
             pl.col(column) < 0,
             field=column,
@@ -125,22 +133,8 @@ def _figures_checks() -> list[Check]:
                 "expect_column_values_to_be_between", {"column": column, "min_value": 0}
             ),
         )
-        for column in ("low", "best", "high")
-    ]
-    checks += [
-        Check(
-            K001,
-            "events",
-            "events",
-            (column,),
-            pl.col(column) < 0,
-            field=column,
-            value=pl.col(column),
-            expectation=Expectation(
-                "expect_column_values_to_be_between", {"column": column, "min_value": 0}
-            ),
-        )
-        for column in EVENT_FIGURES
+        for table, columns in (("casualties", ("low", "best", "high")), ("events", EVENT_FIGURES))
+        for column in columns
     ]
     checks.append(
         Check(
@@ -150,11 +144,8 @@ def _figures_checks() -> list[Check]:
             ("low", "best", "high"),
             _unordered(),
             field=pl.col("kind").fill_null("casualty"),
-            value=pl.concat_str(
-                [pl.col(c).cast(pl.String).fill_null("?") for c in ("low", "best", "high")],
-                separator="/",
-            ),
-            message={"low": pl.col("low"), "best": pl.col("best"), "high": pl.col("high")},
+            value=_range_text(),
+            message={p: pl.col(p) for p in ("low", "best", "high")},
         )
     )
     for kind in ("killed", "injured"):
@@ -166,13 +157,7 @@ def _figures_checks() -> list[Check]:
                 tuple(f"{kind}_{p}" for p in ("low", "best", "high")),
                 _unordered(f"{kind}_"),
                 field=kind,
-                value=pl.concat_str(
-                    [
-                        pl.col(f"{kind}_{p}").cast(pl.String).fill_null("?")
-                        for p in ("low", "best", "high")
-                    ],
-                    separator="/",
-                ),
+                value=_range_text(f"{kind}_"),
                 message={p: pl.col(f"{kind}_{p}") for p in ("low", "best", "high")},
             )
         )

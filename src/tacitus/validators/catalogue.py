@@ -123,7 +123,15 @@ def rules_markdown(rules: Iterable[Rule] | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print docs/rules.md to stdout."""
+    """Print docs/rules.md to stdout.
+
+    Example:
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+        ...     code = main()
+        >>> code, out.getvalue().startswith("# Validation rules")
+        (0, True)
+    """
     sys.stdout.write(rules_markdown())
     return 0
 

@@ -351,7 +351,18 @@ def _clustered_rows(
 
 @view("clusters")
 def cluster_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Events of clusters reported by two or more articles whose figures conflict."""
+    """Events of clusters reported by two or more articles whose figures conflict.
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> import datetime as dt
+        >>> row = dict(event_code="195", country="IRN", date_start=dt.date(2024, 1, 18))
+        >>> ev = frame_from_rows("events", [
+        ...     dict(row, event_id="a/e1", article_id="a", killed_best=7),
+        ...     dict(row, event_id="b/e1", article_id="b", killed_best=9)])
+        >>> cluster_view(Inputs({"events": ev})).select("cluster_id", "killed_max").collect().rows()
+        [('a/e1', 9), ('a/e1', 9)]
+    """
     narrow = _narrow(inputs)
     if narrow is None:
         return None
@@ -412,7 +423,15 @@ def clusters(tables: Tables | dict[str, Frame], context: Context | None = None) 
 
 @view("duplicates_in_article")
 def duplicates_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Later copies of an event within one article (rows equal but for id and line)."""
+    """Later copies of an event within one article (rows equal but for id and line).
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> ev = frame_from_rows("events", [{"event_id": f"a/e{i}", "article_id": "a",
+        ...                                  "event_code": "195"} for i in (1, 2)])
+        >>> duplicates_view(Inputs({"events": ev})).select("event_id", "_first").collect().rows()
+        [('a/e2', 'a/e1')]
+    """
     if inputs.context.coded_import:
         return None
     events = inputs.table("events")

@@ -14,7 +14,6 @@ import polars as pl
 from tacitus.schema.rules import define_rule
 from tacitus.validators.base import Check, Expectation, Inputs, days, register
 
-PRECISIONS = ("day", "week", "month", "year")
 PRECISION_MAX_WEEK = 6
 """A week window spans at most 7 days (end - start <= 6)."""
 

@@ -34,6 +34,7 @@ from tacitus.validators.base import (
     Context,
     Frame,
     Inputs,
+    all_null_columns,
     empty_findings,
     finding_exprs,
     findings_frame,
@@ -292,6 +293,8 @@ def validate_tables(
     files = dict(table_files or {})
     conformed: dict[str, pl.LazyFrame] = {}
     early: list[Finding] = []
+    from tacitus.validators.integrity import conform
+
     for name, frame in frames.items():
         lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
         if name in ALL_SCHEMAS and name != "findings":
@@ -302,7 +305,7 @@ def validate_tables(
     nulls = dict(all_null or {})
     for name, frame in frames.items():
         if isinstance(frame, pl.DataFrame):
-            nulls[name] = nulls.get(name, set()) | _all_null_columns(frame)
+            nulls[name] = nulls.get(name, set()) | all_null_columns(frame)
     inputs = Inputs(usable, context, all_null=nulls, rules=rules)
     planned = plan(inputs, rules)
     found = (runner or run_checks)(inputs, planned)
@@ -321,22 +324,6 @@ def validate_tables(
         source=context.source,
         table_rows={},
     )
-
-
-def _all_null_columns(frame: pl.DataFrame) -> set[str]:
-    if frame.height == 0:
-        return set(frame.columns)
-    counts = frame.null_count().row(0)
-    return {c for c, n in zip(frame.columns, counts, strict=True) if n == frame.height}
-
-
-def conform(
-    name: str, lazy: pl.LazyFrame, *, source_file: str
-) -> tuple[pl.LazyFrame, list[Finding]]:
-    """Cast a table to its schema and report what does not fit (see integrity.conform)."""
-    from tacitus.validators.integrity import conform as conform_table
-
-    return conform_table(name, lazy, source_file=source_file)
 
 
 def _point_at_files(findings: pl.DataFrame, files: Mapping[str, str]) -> pl.DataFrame:
@@ -428,7 +415,15 @@ def validate_loaded(
     ignore: str | Iterable[str] | None = None,
     runner: Runner | None = None,
 ) -> ValidationResult:
-    """Validate what :func:`tacitus.validators.loading.load_path` read."""
+    """Validate what :func:`tacitus.validators.loading.load_path` read.
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> from tacitus.validators.loading import Loaded
+        >>> ev = frame_from_rows("events", [{"latitude": 95.0, "longitude": 1.0}])
+        >>> validate_loaded(Loaded({"events": ev}, Context()), select="L002").errors
+        1
+    """
     result = validate_tables(
         loaded.tables,
         loaded.context,

@@ -14,8 +14,6 @@ import polars as pl
 from tacitus.schema.rules import E001, E002, E003
 from tacitus.validators.base import Check, register
 
-RULES = (E001, E002, E003)
-
 
 def _found() -> pl.Expr:
     return pl.col("_text").str.contains(pl.col("quote"), literal=True)

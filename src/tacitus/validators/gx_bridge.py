@@ -57,7 +57,12 @@ ROW = "__row"
 
 @contextlib.contextmanager
 def quiet() -> Iterator[None]:
-    """Silence great-expectations' warnings and analytics for the enclosed block."""
+    """Silence great-expectations' warnings and analytics for the enclosed block.
+
+    Example:
+        >>> with quiet():
+        ...     warnings.warn("not shown")
+    """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -156,6 +161,17 @@ def run_gx(
 
     ``run`` (if given) receives the per-rule counts, the number of expectations and
     checkpoints, and the Data Docs index.
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> from tacitus.validators.engine import plan
+        >>> inputs = Inputs({"events": frame_from_rows("events", [{"latitude": 95.0}])})
+        >>> run = GxRun()
+        >>> found = run_gx(inputs, plan(inputs, frozenset({"L002"})), run=run)  # doctest: +SKIP
+        >>> found["rule"].to_list()  # doctest: +SKIP
+        ['L002']
+        >>> run.counts  # doctest: +SKIP
+        {'L002': 1}
     """
     gx = _gx()
     run = run if run is not None else GxRun()
@@ -307,7 +323,14 @@ def validate_loaded_gx(
     data_docs: Path | None = None,
     run: GxRun | None = None,
 ) -> ValidationResult:
-    """Validate what ``load_path`` read, with the GX engine (see the module docs)."""
+    """Validate what ``load_path`` read, with the GX engine (see the module docs).
+
+    Example:
+        >>> from tacitus.validators.loading import load_path
+        >>> loaded = load_path(Path("datasets/iran-pakistan-2024"))  # doctest: +SKIP
+        >>> validate_loaded_gx(loaded, select="L").errors  # doctest: +SKIP
+        0
+    """
     from tacitus.validators.engine import validate_loaded
 
     def runner(inputs: Inputs, planned: list[Planned]) -> pl.DataFrame:

@@ -82,18 +82,16 @@ def _loading_rules() -> tuple[str, ...]:
     return tuple(r for r in RULES if r[0] in ("S", "E") and r[1:] < "900")
 
 
-def _require(module: str, what: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise UsageError(f"validating {what} needs {module}, which is not available") from exc
-
-
 def load_dataset(dataset_dir: Path) -> Loaded:
     """Build a dataset folder in memory and return its tables and loading findings.
 
     Uses ``tacitus.datasets.build.build_tables``; where that is not installed, converts
     the native annotation files directly (``documents_to_tables``).
+
+    Example:
+        >>> loaded = load_dataset(Path("datasets/iran-pakistan-2024"))
+        >>> loaded.context.input_events == loaded.tables["events"].height
+        True
     """
     try:
         build = importlib.import_module("tacitus.datasets.build")
@@ -197,6 +195,12 @@ def load_annotation_file(path: Path) -> Loaded:
 
     When the file lies in a dataset folder, that dataset's actors.yaml and date floor
     apply, as in a build.
+
+    Example:
+        >>> loaded = load_annotation_file(
+        ...     Path("datasets/iran-pakistan-2024/articles/caspian-courier-2024-01-18.yaml"))
+        >>> loaded.tables["articles"].height, loaded.findings.height
+        (1, 0)
     """
     from tacitus.convert.native import load_document
     from tacitus.convert.to_tables import ConvertContext, documents_to_tables
@@ -228,7 +232,15 @@ def load_annotation_file(path: Path) -> Loaded:
 
 
 def load_parquet_folder(folder: Path) -> Loaded:
-    """Scan a folder of built tables (articles.parquet, events.parquet, ...)."""
+    """Scan a folder of built tables (articles.parquet, events.parquet, ...).
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> pl.DataFrame({"event_id": ["a/e1"]}).write_parquet(folder / "events.parquet")
+        >>> sorted(load_parquet_folder(folder).tables)
+        ['events']
+    """
     loaded = Loaded(tables={}, context=Context(source=str(folder)))
     for name in TABLE_NAMES:
         path = folder / f"{name}.parquet"
@@ -252,7 +264,15 @@ def _events_read(report: Path) -> int | None:
 
 
 def load_parquet_file(path: Path) -> Loaded:
-    """Scan one Parquet file as the table its name (or failing that, its columns) says."""
+    """Scan one Parquet file as the table its name (or failing that, its columns) says.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "export.parquet"
+        >>> pl.DataFrame({"casualty_id": ["c1"], "kind": ["killed"]}).write_parquet(path)
+        >>> sorted(load_parquet_file(path).tables)
+        ['casualties']
+    """
     loaded = Loaded(tables={}, context=Context(source=str(path)))
     name = table_of(path)
     _scan_into(loaded, name, path, display=str(path))

@@ -17,12 +17,11 @@ from collections.abc import Mapping
 import polars as pl
 
 from tacitus.schema.tables import TABLES
-from tacitus.validators.base import VALUE_FLAGS, Inputs, view
+from tacitus.validators.base import ACTOR_CODE_PATTERN, VALUE_FLAGS, Inputs, view
 from tacitus.validators.dates import anchored_to_publication
 from tacitus.validators.reference import lookup_frame
 
 ACTOR_COLUMNS = ("actor1_code", "actor2_code")
-ACTOR_CODE_PATTERN = r"^(?:[A-Z]{3}|[a-z]{3})+$"
 
 
 def _published(inputs: Inputs) -> pl.LazyFrame | None:
@@ -69,6 +68,13 @@ def actor_problems(
     Codes the dataset's actors table defines are fine. Runs the codebook's Python
     grammar once per distinct code, not per row. ``distinct``: column → its distinct
     non-null values, where already known (read from the table otherwise).
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> ev = frame_from_rows("events", [{"actor1_code": "PAKMIL"}, {"actor1_code": "IRNXYZ"}])
+        >>> problems = actor_problems(Inputs({"events": ev}))
+        >>> problems["code"].to_list(), problems["problem"][0] is None
+        (['IRNXYZ', 'PAKMIL'], False)
     """
     ref = inputs.context.ref()
     events = inputs.table("events")
@@ -107,7 +113,15 @@ def actor_problems(
 
 @view("events")
 def events_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Events with codebook entry, country boxes, actor lookups and per-value flags."""
+    """Events with codebook entry, country boxes, actor lookups and per-value flags.
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> ev = frame_from_rows("events", [{"event_code": "195", "country": "IRN"}])
+        >>> lf = events_view(Inputs({"events": ev}))
+        >>> lf.select("cb_root_code", "b1_min_lat").collect().row(0)
+        ('19', 25.0)
+    """
     events = inputs.table("events")
     if events is None:
         return None
@@ -127,7 +141,7 @@ def events_view(inputs: Inputs) -> pl.LazyFrame | None:
         column: events.select(column).drop_nulls().unique().collect(engine="streaming").sort(column)
         for column in flags
     }
-    if any(inputs.wants(r) for r in ("A003",)):
+    if inputs.wants("A003"):
         problems = actor_problems(inputs, distinct)
         if problems is not None:
             for column in ACTOR_COLUMNS:
@@ -195,6 +209,15 @@ def events_published_view(inputs: Inputs) -> pl.LazyFrame | None:
     is the one large join of the event checks; kept apart, it streams only the few
     columns D002 and I003 (events.article_id) read instead of every column the other
     event checks need.
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> ev = frame_from_rows("events", [{"article_id": "a"}, {"article_id": "b"}])
+        >>> day = dt.date(2024, 1, 18)
+        >>> ar = frame_from_rows("articles", [{"article_id": "a", "published": day}])
+        >>> events_published_view(Inputs({"events": ev, "articles": ar})).select(
+        ...     "_published", "_found").collect().rows()
+        [(datetime.date(2024, 1, 18), True), (None, None)]
     """
     events = inputs.table("events")
     published = _published(inputs)
@@ -247,7 +270,16 @@ def _figure_lookup(inputs: Inputs) -> pl.DataFrame | None:
 
 @view("casualties")
 def casualties_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Casualty rows, with what each row's quote says when the figure parser is there."""
+    """Casualty rows, with what each row's quote says when the figure parser is there.
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> rows = [{"quote": "killing seven people", "low": 9, "best": 9, "high": 9}]
+        >>> cas = frame_from_rows("casualties", rows)
+        >>> casualties_view(Inputs({"casualties": cas})).select(
+        ...     "_figure_agrees", "_figure_said").collect().row(0)
+        (False, '7')
+    """
     casualties = inputs.table("casualties")
     if casualties is None:
         return None
@@ -266,7 +298,15 @@ def casualties_view(inputs: Inputs) -> pl.LazyFrame | None:
 
 @view("evidence")
 def evidence_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Evidence rows with their article's text (``_text``) when the text is there."""
+    """Evidence rows with their article's text (``_text``) when the text is there.
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> evd = frame_from_rows("evidence", [{"article_id": "a", "quote": "struck"}])
+        >>> ar = frame_from_rows("articles", [{"article_id": "a", "text": "Forces struck"}])
+        >>> evidence_view(Inputs({"evidence": evd, "articles": ar})).collect()["_text"].to_list()
+        ['Forces struck']
+    """
     evidence = inputs.table("evidence")
     if evidence is None:
         return None
@@ -284,7 +324,22 @@ def evidence_view(inputs: Inputs) -> pl.LazyFrame | None:
 
 @view("evidence_dates")
 def evidence_dates_view(inputs: Inputs) -> pl.LazyFrame | None:
-    """Date quotes with the event's annotated window and what the quote resolves to."""
+    """Date quotes with the event's annotated window and what the quote resolves to.
+
+    Example:
+        >>> from tacitus.schema.tables import frame_from_rows
+        >>> thursday = dt.date(2024, 1, 18)
+        >>> tables = {
+        ...     "events": frame_from_rows("events", [
+        ...         {"event_id": "a/e1", "article_id": "a", "date_start": thursday}]),
+        ...     "articles": frame_from_rows("articles", [
+        ...         {"article_id": "a", "published": thursday}]),
+        ...     "evidence": frame_from_rows("evidence", [
+        ...         {"event_id": "a/e1", "field": "date", "quote": "on Tuesday"}]),
+        ... }
+        >>> evidence_dates_view(Inputs(tables)).select("_resolved_start").collect().item()
+        datetime.date(2024, 1, 16)
+    """
     ref = inputs.context.ref()
     if ref.resolve_date is None or not inputs.has("evidence", "event_id", "field", "quote"):
         return None

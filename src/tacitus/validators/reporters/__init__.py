@@ -21,7 +21,13 @@ FORMATS = ("text", "json", "junit", "github", "sarif", "html")
 
 
 def render(result: ValidationResult, fmt: str, *, strict: bool = False, color: bool = False) -> str:
-    """The result in the named format (see FORMATS)."""
+    """The result in the named format (see FORMATS).
+
+    Example:
+        >>> from tacitus.validators.base import empty_findings
+        >>> render(ValidationResult(empty_findings()), "text").splitlines()[-1]
+        'tacitus: no findings; 0 rules checked; passed'
+    """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     module = importlib.import_module(f"tacitus.validators.reporters.{fmt}_report")

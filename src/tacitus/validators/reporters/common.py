@@ -16,7 +16,15 @@ VERSION = __version__
 
 
 def rows(findings: pl.DataFrame) -> Iterator[dict[str, Any]]:
-    """Findings as dicts, in reading order."""
+    """Findings as dicts, in reading order.
+
+    Example:
+        >>> from tacitus.schema.rules import RULES
+        >>> from tacitus.validators.base import findings_frame
+        >>> found = findings_frame([RULES["S001"].finding(source_file="a.yaml", detail="x")])
+        >>> [row["source_file"] for row in rows(found)]
+        ['a.yaml']
+    """
     yield from findings.iter_rows(named=True)
 
 
@@ -33,7 +41,14 @@ def location(row: dict[str, Any]) -> str:
 
 
 def errors_first(findings: pl.DataFrame) -> pl.DataFrame:
-    """Errors before warnings, each in reading order."""
+    """Errors before warnings, each in reading order.
+
+    Example:
+        >>> found = pl.DataFrame({"severity": ["warning", "error", "warning", "error"],
+        ...                       "rule": ["A", "B", "C", "D"]})
+        >>> errors_first(found)["rule"].to_list()
+        ['B', 'D', 'A', 'C']
+    """
     return (
         findings.with_columns(_w=pl.col("severity") != "error")
         .sort("_w", maintain_order=True)
@@ -71,12 +86,25 @@ def summary_line(result: ValidationResult, strict: bool = False) -> str:
 
 
 def rule_title(rule_id: str) -> str:
-    """The title of a rule (or the id when unknown)."""
+    """The title of a rule (or the id when unknown).
+
+    Example:
+        >>> from tacitus.validators.engine import load_catalogue
+        >>> _ = load_catalogue()
+        >>> rule_title("L002"), rule_title("Z999")
+        ('Coordinates in range', 'Z999')
+    """
     rule = RULES.get(rule_id)
     return rule.title if rule else rule_id
 
 
 def selected_rules(result: ValidationResult) -> list[str]:
-    """Rules that ran or were skipped, plus any rule with findings, in id order."""
+    """Rules that ran or were skipped, plus any rule with findings, in id order.
+
+    Example:
+        >>> from tacitus.validators.base import empty_findings
+        >>> selected_rules(ValidationResult(empty_findings(), ("L002",), ("K001",)))
+        ['K001', 'L002']
+    """
     found = set(result.findings["rule"].unique().to_list())
     return sorted(set(result.checked) | set(result.skipped) | found)

@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from tacitus.errors import OutputError
 from tacitus.validators.engine import ValidationResult
 from tacitus.validators.reporters.common import (
     errors_first,
@@ -122,11 +123,20 @@ def step_summary(result: ValidationResult, *, strict: bool = False) -> str:
 def append_step_summary(
     result: ValidationResult, *, strict: bool = False, environ: Mapping[str, str] | None = None
 ) -> Path | None:
-    """Append the step summary to ``$GITHUB_STEP_SUMMARY`` if set; return the path."""
+    """Append the step summary to ``$GITHUB_STEP_SUMMARY`` if set; return the path.
+
+    Example:
+        >>> from tacitus.validators.base import empty_findings
+        >>> append_step_summary(ValidationResult(empty_findings()), environ={}) is None
+        True
+    """
     target = (environ if environ is not None else os.environ).get("GITHUB_STEP_SUMMARY")
     if not target:
         return None
     path = Path(target)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(step_summary(result, strict=strict))
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(step_summary(result, strict=strict))
+    except OSError as exc:
+        raise OutputError(f"cannot write the step summary {path}: {exc.strerror or exc}") from None
     return path

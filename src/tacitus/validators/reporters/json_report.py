@@ -34,5 +34,11 @@ def document(result: ValidationResult, *, strict: bool = False) -> dict[str, obj
 
 
 def render(result: ValidationResult, *, strict: bool = False, color: bool = False) -> str:
-    """The JSON report as text (UTF-8, indented)."""
+    """The JSON report as text (UTF-8, indented).
+
+    Example:
+        >>> from tacitus.validators.base import empty_findings
+        >>> json.loads(render(ValidationResult(empty_findings())))["findings"]
+        []
+    """
     return json.dumps(document(result, strict=strict), ensure_ascii=False, indent=2)

@@ -94,5 +94,11 @@ def document(result: ValidationResult, *, strict: bool = False) -> dict[str, Any
 
 
 def render(result: ValidationResult, *, strict: bool = False, color: bool = False) -> str:
-    """The SARIF log as JSON text."""
+    """The SARIF log as JSON text.
+
+    Example:
+        >>> from tacitus.validators.base import empty_findings
+        >>> json.loads(render(ValidationResult(empty_findings())))["runs"][0]["results"]
+        []
+    """
     return json.dumps(document(result, strict=strict), ensure_ascii=False, indent=2)
