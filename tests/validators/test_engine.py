@@ -120,6 +120,24 @@ def test_parquet_file_with_a_missing_and_a_mistyped_column(
     assert "latitude is String" in i001[0]["message"]
 
 
+def test_parquet_with_corrupted_pages_names_the_file(tmp_path: Path, example_dataset: Path) -> None:
+    import shutil
+
+    from tacitus.datasets.build import build_dataset
+    from tacitus.errors import InputError
+
+    dataset = tmp_path / "ds"
+    shutil.copytree(example_dataset, dataset, ignore=shutil.ignore_patterns("build", ".tacitus-*"))
+    out = tmp_path / "build"
+    build_dataset(dataset, out, progress=False, workers=1)
+    events = out / "events.parquet"
+    data = bytearray(events.read_bytes())
+    data[200:2000] = b"A" * 1800  # the data pages; the header and the footer still read
+    events.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"events\.parquet: cannot read the file"):
+        validate_path(out)
+
+
 def test_unreadable_parquet_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     folder = tmp_path / "build"
     folder.mkdir()

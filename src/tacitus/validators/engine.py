@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from tacitus.errors import UsageError
+from tacitus.errors import InputError, UsageError
 from tacitus.schema.rules import FAMILIES, RULES, Finding, Rule
 from tacitus.schema.tables import ALL_SCHEMAS, Tables
 from tacitus.validators.base import (
@@ -424,16 +424,36 @@ def validate_loaded(
         >>> validate_loaded(Loaded({"events": ev}, Context()), select="L002").errors
         1
     """
-    result = validate_tables(
-        loaded.tables,
-        loaded.context,
-        select=select,
-        ignore=ignore,
-        findings=loaded.findings,
-        table_files=loaded.table_files,
-        all_null=loaded.all_null,
-        loaded_rules=loaded.loaded_rules,
-        runner=runner,
-    )
+    try:
+        result = validate_tables(
+            loaded.tables,
+            loaded.context,
+            select=select,
+            ignore=ignore,
+            findings=loaded.findings,
+            table_files=loaded.table_files,
+            all_null=loaded.all_null,
+            loaded_rules=loaded.loaded_rules,
+            runner=runner,
+        )
+    except (pl.exceptions.ComputeError, OSError) as exc:
+        # A Parquet file whose footer reads but whose data does not (corrupted pages)
+        # fails only when the rules read it: name the file instead of a traceback.
+        broken = _unreadable_file(loaded.table_files.values())
+        if broken is None:
+            raise
+        raise InputError(f"{broken[0]}: cannot read the file ({broken[1]})") from exc
     result.source = loaded.context.source
     return result
+
+
+def _unreadable_file(paths: Iterable[str]) -> tuple[str, str] | None:
+    """The first of these Parquet files that cannot be read in full, and why."""
+    import pyarrow.parquet as pq
+
+    for path in paths:
+        try:
+            pq.read_table(path)
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            return path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
