@@ -39,10 +39,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tacitus.convert.readers import (
-    S020,
     CodedResult,
     load_asset_table,
     not_this_format,
+    row_problems,
 )
 from tacitus.schema.rules import Finding
 from tacitus.schema.tables import frame_from_rows
@@ -246,17 +246,7 @@ def read_gdelt(path: str | Path, *, display_path: str | None = None) -> CodedRes
 def _row(
     fields: list[str], number: int, name: str, fips: dict[str, str], problems: list[Finding]
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    def bad(field: str, detail: str, value: str | None = None) -> None:
-        problems.append(
-            S020.finding(
-                source_file=name,
-                source_line=number,
-                table="events",
-                field=field,
-                value=value,
-                detail=detail,
-            )
-        )
+    bad = row_problems(problems, name, number)
 
     if len(fields) != len(COLUMNS):
         bad("(row)", f"{len(fields)} columns, not {len(COLUMNS)}")

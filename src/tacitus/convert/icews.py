@@ -36,7 +36,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tacitus.convert.readers import S020, CodedResult, load_asset_table, not_this_format
+from tacitus.convert.readers import (
+    CodedResult,
+    load_asset_table,
+    not_this_format,
+    row_problems,
+)
 from tacitus.schema.rules import Finding
 from tacitus.schema.tables import frame_from_rows
 
@@ -139,17 +144,7 @@ def _row(
     sectors: dict[str, str],
     problems: list[Finding],
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    def bad(field: str, detail: str, value: str | None = None) -> None:
-        problems.append(
-            S020.finding(
-                source_file=name,
-                source_line=number,
-                table="events",
-                field=field,
-                value=value,
-                detail=detail,
-            )
-        )
+    bad = row_problems(problems, name, number)
 
     if len(fields) != len(index):
         bad("(row)", f"{len(fields)} columns, the header has {len(index)}")

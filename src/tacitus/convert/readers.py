@@ -133,6 +133,41 @@ S020 = define_rule(
     "{detail}",
     "881990832\t2018-10-24\t...   # SQLDATE must be YYYYMMDD",
 )
+
+
+class RowProblems(Protocol):
+    """Reports one problem of a coded-dataset row: ``bad(field, detail, value=None)``."""
+
+    def __call__(self, field: str, detail: str, value: str | None = None, **kw: Any) -> None: ...
+
+
+def row_problems(problems: list[Finding], name: str, number: int) -> RowProblems:
+    """A reporter of S020 findings for row ``number`` of the coded file ``name``.
+
+    Example:
+        >>> found: list[Finding] = []
+        >>> bad = row_problems(found, "x.csv", 7)
+        >>> bad("(row)", "3 columns, the header has 49")
+        >>> found[0].location(), found[0].message
+        ('x.csv:7', '3 columns, the header has 49')
+    """
+
+    def bad(field: str, detail: str, value: str | None = None, **kw: Any) -> None:
+        problems.append(
+            S020.finding(
+                source_file=name,
+                source_line=number,
+                table="events",
+                field=field,
+                value=value,
+                detail=detail,
+                **kw,
+            )
+        )
+
+    return bad
+
+
 S030 = define_rule(
     "S030",
     "Imported casualty range ordered",

@@ -47,6 +47,7 @@ from tacitus.convert.readers import (
     CodedResult,
     load_asset_table,
     not_this_format,
+    row_problems,
 )
 from tacitus.schema.rules import Finding
 from tacitus.schema.tables import frame_from_rows
@@ -190,18 +191,7 @@ def _row(
     events: list[dict[str, Any]],
     casualties: list[dict[str, Any]],
 ) -> None:
-    def bad(field: str, detail: str, value: str | None = None, **kw: Any) -> None:
-        problems.append(
-            S020.finding(
-                source_file=name,
-                source_line=number,
-                table="events",
-                field=field,
-                value=value,
-                detail=detail,
-                **kw,
-            )
-        )
+    bad = row_problems(problems, name, number)
 
     if len(fields) != len(index):
         bad("(row)", f"{len(fields)} columns, the header has {len(index)}")
