@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import tacitus.convert.dataset_sources as sources_module
 import tacitus.datasets.build as build_module
 from tacitus.datasets.build import INPUTS_FILE, build_dataset, build_tables
 from tacitus.datasets.parquet_io import read_tables
@@ -37,7 +38,7 @@ def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the files the build parses (native and the reader formats)."""
     calls: list[str] = []
     real_native: Callable[..., Any] = build_module.load_document_bytes
-    real_reader: Callable[..., Any] = build_module.read_documents
+    real_reader: Callable[..., Any] = sources_module.read_documents
 
     def native(raw: bytes, name: str, **kwargs: Any) -> Any:
         calls.append(name)
@@ -48,7 +49,8 @@ def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real_reader(format, path, display_path=display_path)
 
     monkeypatch.setattr(build_module, "load_document_bytes", native)
-    monkeypatch.setattr(build_module, "read_documents", reader)
+    # The build reads the other formats through tacitus.convert.dataset_sources.read_source.
+    monkeypatch.setattr(sources_module, "read_documents", reader)
     return calls
 
 

@@ -115,11 +115,11 @@ def _run(
         raise UsageError("give a PATH to validate (or --rules-doc)")
     if data_docs is not None and engine != "gx":
         raise UsageError("--data-docs needs --engine gx")
+    from tacitus.datasets.validation import load_for_validation
     from tacitus.validators.engine import select_rules, validate_loaded
-    from tacitus.validators.loading import load_path
 
     select_rules(select, ignore)  # an unknown rule fails before any work
-    loaded = load_path(path)
+    loaded = load_for_validation(path)
     if engine == "gx":
         from tacitus.validators.gx_bridge import validate_loaded_gx
 

@@ -6,7 +6,9 @@ file of the sources folder and returns the tables in memory (``tacitus validate`
 Parquet with ``build-report.json`` (``tacitus build``). See docs/build.md.
 
 - Sources: ``dataset.toml``'s ``[sources] format`` names the reader (native YAML/JSON,
-  brat, Label Studio, INCEpTION; ``tacitus.convert.readers``). A brat ``.ann`` file is one
+  brat, Label Studio, INCEpTION; ``tacitus.convert.readers``); which files are sources and
+  how each is read is ``tacitus.convert.dataset_sources``, which validation shares (it
+  reads a dataset folder without this module). A brat ``.ann`` file is one
   source with its ``.txt`` and ``.meta.yaml``; an INCEpTION ``.xmi`` with its sidecar and
   the folder's ``TypeSystem.xml``: the content hash covers every file of the source.
 - Incremental: each source's rows are cached by content hash (``tacitus.datasets.cache``);
@@ -44,13 +46,14 @@ from tacitus.convert.dataset_files import (
     load_actors,
     load_dataset_config,
 )
-from tacitus.convert.native import (
-    NATIVE_SUFFIXES,
-    LoadResult,
-    load_document,
-    load_document_bytes,
+from tacitus.convert.dataset_sources import (
+    actors_file_sha256,
+    read_source,
+    source_paths,
+    with_actor_findings,
 )
-from tacitus.convert.readers import META_SUFFIXES, read_documents, source_files
+from tacitus.convert.native import load_document, load_document_bytes
+from tacitus.convert.readers import META_SUFFIXES
 from tacitus.convert.to_tables import (
     PART_TABLES,
     Assembled,
@@ -58,7 +61,6 @@ from tacitus.convert.to_tables import (
     Parts,
     assemble_tables,
     convert_source,
-    finding_row,
     parts_from_rows,
 )
 from tacitus.datasets.cache import CACHE_DIR, NEW_SEGMENT, ArticleCache, FileState, cache_key
@@ -66,11 +68,10 @@ from tacitus.datasets.checksums import sha256_bytes, sha256_file
 from tacitus.datasets.parquet_io import atomic_directory, check_output_dir, write_frames
 from tacitus.datasets.parquet_io import read_tables as read_tables
 from tacitus.datasets.report import REPORT_FILE, BuildReport, Stages
-from tacitus.errors import InputError, IntegrityError, OutputError, TacitusError
+from tacitus.errors import IntegrityError, OutputError
 from tacitus.schema.dataset import ActorDefinition, DatasetConfig
 from tacitus.schema.models import validate_table
-from tacitus.schema.rules import S001
-from tacitus.schema.tables import TABLES, Tables, frame_from_rows
+from tacitus.schema.tables import TABLES, Tables
 
 __all__ = [
     "INPUTS_FILE",
@@ -254,7 +255,7 @@ class _Build:
             self.format = self.config.sources.format
             self.dataset_toml_sha = sha256_file(dataset_dir / DATASET_FILE)
             actors_path = dataset_dir / ACTORS_FILE
-            self.actors_sha = _check_actors_file(actors_path)
+            self.actors_sha = actors_file_sha256(actors_path)
             self.actors = load_actors(actors_path, display_path=ACTORS_FILE)
             self.ctx = ConvertContext.create(self.actors.actors, ACTORS_FILE)
             self.key = cache_key(self.ctx.codebook.version, self.actors_sha)
@@ -369,7 +370,7 @@ class _Build:
         with self.stages("assemble"):
             parts = old_parts + self.new_parts
             assembled = assemble_tables(parts, self.ctx)
-            findings = _with_actor_findings(assembled.findings, self.actors.problems)
+            findings = with_actor_findings(assembled.findings, self.actors.problems)
         with self.stages("check"):
             for name, frame in assembled.tables.as_dict().items():
                 validate_table(name, frame, depth="schema")
@@ -506,7 +507,7 @@ def _scan_chunk_unguarded(items: list[_Todo]) -> _Scanned:
             if sha == cached_sha:
                 seen.append(_Seen(name, sha, True, False, members))
                 continue
-            converted.extend(convert_source(_read_source(format, path, name, sha), _CTX))
+            converted.extend(convert_source(read_source(format, path, name, sha), _CTX))
             seen.append(_Seen(name, sha, True, True, members))
             continue
         try:
@@ -526,17 +527,6 @@ def _scan_chunk_unguarded(items: list[_Todo]) -> _Scanned:
         seen.append(_Seen(name, sha, b"text_file" not in raw, True))
     parts = parts_from_rows(converted) if converted else None
     return _Scanned(parts, seen)
-
-
-def _read_source(format: str, path: Path, name: str, sha: str) -> list[LoadResult]:
-    """A brat/Label Studio/INCEpTION source's articles; a file the reader refuses (not
-    UTF-8, not that format) is one rejected record with the reader's one-line reason."""
-    try:
-        return read_documents(format, path, display_path=name)
-    except TacitusError as exc:
-        detail = str(exc).replace(str(path), name)
-        problem = S001.finding(source_file=name, detail=detail)
-        return [LoadResult(name, None, [problem], [], None, sha)]
 
 
 def _members(path: Path, format: str) -> list[Path]:
@@ -579,36 +569,13 @@ def _hash_members(path: Path, name: str, format: str) -> tuple[str, list[Member]
 
 def _discover(dataset_dir: Path, config: DatasetConfig) -> list[_Source]:
     """The annotation files of the sources folder (hidden files and folders skipped)."""
-    root = dataset_dir / config.sources.path
-    if not root.exists():
-        raise InputError(
-            f"{dataset_dir / DATASET_FILE}: sources path {config.sources.path!r} does not exist"
-        )
-    if root.is_file():
-        paths = [root]
-    elif config.sources.format == "native":
-        paths = list(_walk(root))
-    else:
-        paths = source_files(config.sources.format, root)
     sources = []
-    for path in paths:
+    for path in source_paths(dataset_dir, config):
         st = path.stat()
         name = path.relative_to(dataset_dir).as_posix()
         sources.append(_Source(path, name, st.st_size, st.st_mtime_ns))
     sources.sort(key=lambda s: s.name)
     return sources
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    with os.scandir(folder) as entries:
-        ordered = sorted(entries, key=lambda e: e.name)
-    for entry in ordered:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            yield from _walk(Path(entry.path))
-        elif entry.is_file() and entry.name.lower().endswith(NATIVE_SUFFIXES):
-            yield Path(entry.path)
 
 
 def _merge_parts(parts: list[Parts]) -> Parts | None:
@@ -617,15 +584,6 @@ def _merge_parts(parts: list[Parts]) -> Parts | None:
     if len(parts) == 1:
         return parts[0]
     return {name: pl.concat([p[name] for p in parts], how="vertical") for name in PART_TABLES}
-
-
-def _with_actor_findings(findings: pl.DataFrame, problems: Sequence[Any]) -> pl.DataFrame:
-    if not problems:
-        return findings
-    extra = frame_from_rows("findings", [finding_row(p) for p in problems])
-    return pl.concat([extra, findings], how="vertical").sort(
-        ["source_file", "source_line", "rule", "message"], nulls_last=False, maintain_order=True
-    )
 
 
 def _parquet_metadata(result: BuildResult, build: _Build) -> dict[str, str]:
@@ -676,26 +634,6 @@ def _up_to_date(out: Path, build: _Build) -> BuildReport | None:
 
 def _file_digest(path: Path) -> dict[str, Any]:
     return {"sha256": sha256_file(path), "bytes": path.stat().st_size}
-
-
-def _check_actors_file(path: Path) -> str:
-    """The sha256 of actors.yaml ("" when there is none); InputError when not UTF-8.
-
-    A dataset-wide file that cannot even be decoded stops the build (every derived actor
-    column would be wrong); problems inside it are findings.
-    """
-    if not path.is_file():
-        return ""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror}") from None
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
-    return sha256_bytes(raw)
 
 
 class _Progress:

@@ -594,8 +594,8 @@ def _country_boxes(events: pl.DataFrame) -> pl.DataFrame:
 def _validate(built: Any, dataset_dir: Path, name: str) -> ValidationResult:
     """What ``tacitus validate DATASET_DIR`` finds in the tables just built, with paths
     relative to the dataset (validating the very tables published, not a second build)."""
+    from tacitus.datasets.validation import loaded_from_build
     from tacitus.validators.engine import validate_loaded
-    from tacitus.validators.loading import loaded_from_build
 
     result = validate_loaded(loaded_from_build(built, dataset_dir))
     prefix = dataset_dir.as_posix().rstrip("/") + "/"

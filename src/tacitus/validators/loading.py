@@ -1,9 +1,12 @@
 """Turn a path into tables to validate: a dataset folder, an annotation file, a folder of
 built Parquet tables, or one Parquet file.
 
-- dataset folder (has ``dataset.toml``): built in memory with
-  ``tacitus.datasets.build.build_tables``; loading findings and the build report's
-  input event count (I004) come along.
+- dataset folder (has ``dataset.toml``): every source file read and converted in memory
+  through the convert layer (``tacitus.convert.dataset_sources.read_dataset``: native,
+  brat, Label Studio or INCEpTION), with the findings, input event count (I004) and
+  date floor a build gives. Validation sits below the datasets layer, so it cannot use
+  the build (or its cache) here; ``tacitus validate`` does, through
+  ``tacitus.datasets.validation.load_for_validation``, and gets the same tables.
 - annotation file (``.yaml``/``.yml``/``.json``): ``load_document`` then
   ``tacitus.convert.to_tables`` for that one document.
 - built folder (``*.parquet``) or a single ``.parquet`` file: scanned lazily; a file that
@@ -13,9 +16,8 @@ built Parquet tables, or one Parquet file.
 from __future__ import annotations
 
 import dataclasses
-import importlib
+import datetime as dt
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -83,98 +85,66 @@ def _loading_rules() -> tuple[str, ...]:
 
 
 def load_dataset(dataset_dir: Path) -> Loaded:
-    """Build a dataset folder in memory and return its tables and loading findings.
+    """Read a dataset folder's sources into tables, with the loading findings a build gives.
 
-    Uses ``tacitus.datasets.build.build_tables``; where that is not installed, converts
-    the native annotation files directly (``documents_to_tables``).
+    Any source format (native, brat, Label Studio, INCEpTION); no build cache is used or
+    written.
 
     Example:
         >>> loaded = load_dataset(Path("datasets/iran-pakistan-2024"))
         >>> loaded.context.input_events == loaded.tables["events"].height
         True
+        >>> load_dataset(Path("tests/data/build/brat")).tables["articles"].height
+        1
     """
-    try:
-        build = importlib.import_module("tacitus.datasets.build")
-    except ImportError:
-        return _convert_dataset(dataset_dir)
-    return loaded_from_build(build.build_tables(dataset_dir), dataset_dir)
+    # Imported here, like the other readers of this module: the readers and converters
+    # add about 0.1 s to every `tacitus validate` of built Parquet tables otherwise.
+    from tacitus.convert.dataset_sources import read_dataset
+
+    read = read_dataset(dataset_dir)
+    return dataset_loaded(
+        dataset_dir,
+        read.tables,
+        read.findings,
+        input_events=read.events_in,
+        date_floor=read.config.dataset.date_floor,
+    )
 
 
-def loaded_from_build(result: Any, dataset_dir: Path) -> Loaded:
-    """What validation needs from a dataset built in memory (``build_tables``' result).
+def dataset_loaded(
+    dataset_dir: Path,
+    tables: Tables,
+    findings: pl.DataFrame,
+    *,
+    input_events: int | None,
+    date_floor: dt.date | None,
+) -> Loaded:
+    """What validation needs from a dataset folder's tables, however they were read.
 
-    Lets a caller that has just built a dataset (``tacitus publish``) validate exactly the
-    tables it built, instead of building them a second time.
+    ``findings`` are those of reading (a findings table); ``input_events`` the events
+    read (rule I004); ``date_floor`` dataset.toml's (None: the default floor).
 
     Example:
-        >>> from tacitus.datasets.build import build_tables
-        >>> loaded = loaded_from_build(build_tables(Path("datasets/iran-pakistan-2024")),
-        ...                            Path("datasets/iran-pakistan-2024"))  # doctest: +SKIP
-        >>> loaded.tables["events"].height  # doctest: +SKIP
-        35
+        >>> loaded = dataset_loaded(Path("ds"), Tables.empty(), empty_findings(), input_events=0,
+        ...                         date_floor=dt.date(2020, 1, 1))
+        >>> loaded.context.date_floor, loaded.findings.height
+        (datetime.date(2020, 1, 1), 0)
     """
-    config = getattr(result, "config", None)
-    context = Context(source=str(dataset_dir), input_events=_input_events(result))
-    floor = getattr(getattr(config, "dataset", None), "date_floor", None)
-    if floor is not None:
-        context.date_floor = floor
-    tables = result.tables
-    frames: dict[str, Frame] = {**(tables.as_dict() if isinstance(tables, Tables) else tables)}
+    context = Context(source=str(dataset_dir), input_events=input_events)
+    if date_floor is not None:
+        context.date_floor = date_floor
+    frames: dict[str, Frame] = {**tables.as_dict()}
     return Loaded(
         tables=frames,
         context=context,
-        findings=_as_frame(getattr(result, "findings", None)),
+        findings=_as_frame(findings),
         loaded_rules=_loading_rules(),
     )
 
 
-def _convert_dataset(dataset_dir: Path) -> Loaded:
-    """A dataset's tables straight from its native annotation files (no build cache)."""
-    from tacitus.convert.dataset_files import load_actors, load_dataset_config
-    from tacitus.convert.native import NATIVE_SUFFIXES, load_document
-    from tacitus.convert.to_tables import ConvertContext, documents_to_tables
-
-    config = load_dataset_config(dataset_dir)
-    if config.sources.format != "native":
-        raise UsageError(
-            f"{dataset_dir}: validating a {config.sources.format} dataset needs "
-            "tacitus.datasets.build"
-        )
-    actors = load_actors(dataset_dir / "actors.yaml", display_path="actors.yaml")
-    source_dir = dataset_dir / config.sources.path
-    files = sorted(
-        p for p in source_dir.rglob("*") if p.is_file() and p.suffix.lower() in NATIVE_SUFFIXES
-    )
-    results = [load_document(p, display_path=p.relative_to(dataset_dir).as_posix()) for p in files]
-    convert = ConvertContext.create(actors.actors, actors_file=actors.source_file)
-    assembled = documents_to_tables(results, convert)
-    context = Context(source=str(dataset_dir), input_events=assembled.events_in)
-    if config.dataset.date_floor is not None:
-        context.date_floor = config.dataset.date_floor
-    findings = pl.concat([findings_frame(actors.problems), _as_frame(assembled.findings)])
-    frames: dict[str, Frame] = {**assembled.tables.as_dict()}
-    return Loaded(frames, context, findings, loaded_rules=_loading_rules())
-
-
-def _as_frame(findings: Any) -> pl.DataFrame:
-    if findings is None:
-        return empty_findings()
-    if isinstance(findings, pl.DataFrame):
-        return findings.select(empty_findings().columns).cast(empty_findings().schema)
-    return findings_frame(list(findings))
-
-
-def _input_events(result: Any) -> int | None:
-    """The number of events read, from a build result's report (None if not given)."""
-    report = getattr(result, "report", None)
-    for holder in (report, result):
-        if holder is None:
-            continue
-        for name in ("events_in", "input_events", "events_read"):
-            value = holder.get(name) if isinstance(holder, Mapping) else getattr(holder, name, None)
-            if isinstance(value, int):
-                return value
-    return None
+def _as_frame(findings: pl.DataFrame) -> pl.DataFrame:
+    """Loading findings with exactly the columns and types of the findings table."""
+    return findings.select(empty_findings().columns).cast(empty_findings().schema)
 
 
 def find_dataset_dir(path: Path) -> Path | None:
