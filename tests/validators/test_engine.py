@@ -10,7 +10,7 @@ from validator_world import D, event, mutated
 
 from tacitus.errors import UsageError
 from tacitus.schema.tables import Tables, frame_from_rows
-from tacitus.validators.base import Context
+from tacitus.validators.base import Context, Inputs
 from tacitus.validators.engine import select_rules, validate_path, validate_tables
 from tacitus.validators.loading import table_of
 
@@ -225,3 +225,25 @@ def test_built_folder_counts_events_against_its_build_report(
     result = validate_path(out, select="I004")
     state = "skipped" if "I004" in result.skipped else ("fails" if result.errors else "passes")
     assert state == i004
+
+
+def test_timings_name_each_view_and_pass(world: dict[str, pl.DataFrame]) -> None:
+    result = validate_tables(world)
+    stages = result.timings
+    # the events view is built once and passed over once; the article join view is
+    # built inside the reference check's view, and counted once, under its own name
+    assert {"view events", "pass events", "view events_published"} <= set(stages)
+    assert all(seconds >= 0 for seconds in stages.values())
+
+
+def test_timed_stages_exclude_the_stages_they_run() -> None:
+    inputs = Inputs({})
+    clock = iter([0.0, 1.0, 3.0, 10.0])  # outer starts, inner starts, ends, outer ends
+
+    def inner() -> int:
+        return inputs.timed("inner", lambda: 1)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("tacitus.validators.base.time.perf_counter", lambda: next(clock))
+        assert inputs.timed("outer", inner) == 1
+    assert inputs.timings == {"inner": 2.0, "outer": 8.0}

@@ -18,8 +18,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import string
+import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from tacitus.validators.reference import Reference
 
 Frame = pl.DataFrame | pl.LazyFrame
+T = TypeVar("T")
 MessageValue = pl.Expr | str | Callable[["Inputs"], pl.Expr]
 
 DEFAULT_DATE_FLOOR = dt.date(1946, 1, 1)
@@ -262,6 +264,10 @@ class Inputs:
         self.rules = rules
         self._views: dict[str, pl.LazyFrame | None] = {}
         self._repeated: dict[tuple[str, str], pl.Series] = {}
+        self.timings: dict[str, float] = {}
+        """Seconds spent per stage (``view NAME``: building a view; ``pass NAME``: the
+        engine's pass over it), each without the stages it called: where time goes."""
+        self._nested: list[float] = []
         self._tables: dict[str, pl.LazyFrame] = {}
         self._columns: dict[str, set[str]] = {}
         for name, frame in tables.items():
@@ -298,8 +304,27 @@ class Inputs:
     def view(self, name: str) -> pl.LazyFrame | None:
         """Build (once) and return the named view."""
         if name not in self._views:
-            self._views[name] = VIEWS[name](self)
+            self._views[name] = self.timed(f"view {name}", lambda: VIEWS[name](self))
         return self._views[name]
+
+    def timed(self, stage: str, work: Callable[[], T]) -> T:
+        """Run ``work``, adding its time (less that of stages it runs) to ``timings``.
+
+        Example:
+            >>> inputs = Inputs({})
+            >>> inputs.timed("sum", lambda: 1 + 1), "sum" in inputs.timings
+            (2, True)
+        """
+        started = time.perf_counter()
+        self._nested.append(0.0)
+        try:
+            return work()
+        finally:
+            spent = time.perf_counter() - started
+            inner = self._nested.pop()
+            self.timings[stage] = self.timings.get(stage, 0.0) + spent - inner
+            if self._nested:
+                self._nested[-1] += spent
 
     def repeated_hashes(self, name: str, column: str) -> pl.Series:
         """The hashes (``Expr.hash()``) of a column's values that occur on more than one

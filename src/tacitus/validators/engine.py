@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,6 +143,8 @@ class ValidationResult:
     skipped: tuple[str, ...] = ()
     source: str | None = None
     table_rows: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    timings: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    """Seconds per stage of the run (:attr:`tacitus.validators.base.Inputs.timings`)."""
 
     @property
     def errors(self) -> int:
@@ -247,7 +250,10 @@ def run_checks(inputs: Inputs, planned: list[Planned]) -> pl.DataFrame:
         return empty_findings()
     # One view at a time: each streams its tables, and memory peaks at the largest
     # view rather than at the sum of all of them (collect_all runs them together).
-    collected = [query.collect(engine="streaming") for query in queries]
+    collected = [
+        inputs.timed(f"pass {items[0].check.view}", partial(_streamed, query))
+        for query, items in zip(queries, batches, strict=True)
+    ]
     frames = []
     for items, hits in zip(batches, collected, strict=True):
         if hits.is_empty():
@@ -259,6 +265,10 @@ def run_checks(inputs: Inputs, planned: list[Planned]) -> pl.DataFrame:
     if not frames:
         return empty_findings()
     return pl.concat(frames, how="vertical_relaxed").cast(empty_findings().schema)
+
+
+def _streamed(query: pl.LazyFrame) -> pl.DataFrame:
+    return query.collect(engine="streaming")
 
 
 def validate_tables(
@@ -323,6 +333,7 @@ def validate_tables(
         skipped=tuple(sorted(rules - checked)),
         source=context.source,
         table_rows={},
+        timings=dict(inputs.timings),
     )
 
 
