@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ def repo() -> Path:
     return REPO
 
 
-@pytest.fixture
-def example_dataset() -> Path:
-    return EXAMPLE_DATASET
+@pytest.fixture(scope="session")
+def example_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example dataset: building or validating it writes a build cache
+    into the folder, and tests must not change the repository."""
+    copy = tmp_path_factory.mktemp("example") / EXAMPLE_DATASET.name
+    shutil.copytree(EXAMPLE_DATASET, copy, ignore=shutil.ignore_patterns(".tacitus-cache", "build"))
+    return copy
