@@ -26,7 +26,7 @@ import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
@@ -41,6 +41,9 @@ from tacitus.schema.tables import ALL_SCHEMAS, Tables, empty_frame, to_arrow
 from tacitus.validators import reporters
 from tacitus.validators.base import empty_findings
 from tacitus.validators.engine import ValidationResult
+
+if TYPE_CHECKING:
+    from tacitus.datasets.build import BuildResult
 
 RELEASE_TABLES = ("articles", "events", "casualties", "evidence", "actors", "rejected")
 """Tables a release holds, in the order they are described."""
@@ -591,7 +594,7 @@ def _country_boxes(events: pl.DataFrame) -> pl.DataFrame:
     return country_box_rows().filter(pl.col("iso3").is_in(countries)).sort("iso3", "part")
 
 
-def _validate(built: Any, dataset_dir: Path, name: str) -> ValidationResult:
+def _validate(built: BuildResult, dataset_dir: Path, name: str) -> ValidationResult:
     """What ``tacitus validate DATASET_DIR`` finds in the tables just built, with paths
     relative to the dataset (validating the very tables published, not a second build)."""
     from tacitus.datasets.validation import loaded_from_build
