@@ -87,6 +87,38 @@ def test_breaking_the_example_dataset_is_found_at_the_line(
     assert result.exit_code() == 1
 
 
+def test_findings_on_an_events_part_point_at_the_parts_line(
+    example_dataset: Path, tmp_path: Path
+) -> None:
+    # The events table keeps the event's first line; a finding on a value of its
+    # actor1, date or location part points at that part's own line instead.
+    dataset = _copy(example_dataset, tmp_path)
+    article = dataset / "articles" / "meridian-wire-2024-01-18.yaml"
+    actor_line = _edit(
+        article,
+        "actor1: {code: PAKMIL, name: Pakistan's armed",
+        "actor1: {code: PAKXYZ, name: Pakistan's armed",
+    )
+    date_line = _edit(
+        article,
+        "date: {value: 2024-01-18, quote: early on Thursday}",
+        "date: {value: 2024-01-21, quote: early on Thursday}",
+    )
+    _edit(article, "latitude: 27.5", "latitude: 127.5")
+    location_line = date_line + 1  # "location:", the block holding the latitude
+    result = validate_path(dataset, select="A003,D002,L002")
+    found = {
+        (r["rule"], r["field"], r["source_line"])
+        for r in result.findings.iter_rows(named=True)
+        if r["source_file"] == "articles/meridian-wire-2024-01-18.yaml"
+    }
+    assert found == {
+        ("A003", "actor1_code", actor_line),
+        ("D002", "date_start", date_line),
+        ("L002", "latitude", location_line),
+    }
+
+
 def test_conflicting_sources_are_clustered_and_warned(
     example_dataset: Path, tmp_path: Path
 ) -> None:

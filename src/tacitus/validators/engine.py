@@ -42,6 +42,7 @@ from tacitus.validators.base import (
     severity_for,
     sort_findings_frame,
 )
+from tacitus.validators.value_lines import at_value_lines
 
 VALIDATOR_MODULES = (
     "views",
@@ -321,6 +322,7 @@ def validate_tables(
     found = (runner or run_checks)(inputs, planned)
     given = findings if isinstance(findings, pl.DataFrame) else findings_frame(list(findings or []))
     found = _counted_once(_without_repeats(found, given))
+    found = at_value_lines(found, inputs.table("evidence"))
     combined = pl.concat([given, findings_frame(early), found], how="vertical_relaxed")
     combined = combined.filter(pl.col("rule").is_in(sorted(rules)))
     combined = _import_severities(combined, context)
