@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from tacitus.schema.rules import RULES
 from tacitus.validators.catalogue import catalogue_rules, rules_markdown
-from tacitus.validators.engine import select_rules, validate_path
+from tacitus.validators.engine import ValidationResult, select_rules, validate_path
 
 REQUIRED = {
     # codes: exists; root/base, QuadClass and Goldstein agree with the code
@@ -65,6 +66,12 @@ def _edit(path: Path, old: str, new: str) -> int:
     return hits[0] + 1
 
 
+def _found_in(result: ValidationResult, source_file: str, *columns: str) -> set[tuple[Any, ...]]:
+    """The findings of one file, as tuples of these columns."""
+    mine = result.findings.filter(pl.col("source_file") == source_file)
+    return set(mine.select(columns).iter_rows())
+
+
 def test_breaking_the_example_dataset_is_found_at_the_line(
     example_dataset: Path, tmp_path: Path
 ) -> None:
@@ -77,11 +84,7 @@ def test_breaking_the_example_dataset_is_found_at_the_line(
     )
     code_line = _edit(article, 'code: "101"', 'code: "1010"')
     result = validate_path(dataset)
-    found = {
-        (r["rule"], r["source_line"])
-        for r in result.findings.iter_rows(named=True)
-        if r["source_file"] == "articles/meridian-wire-2024-01-18.yaml"
-    }
+    found = _found_in(result, "articles/meridian-wire-2024-01-18.yaml", "rule", "source_line")
     assert ("D004", date_line) in found
     assert ("C001", code_line - 1) in found  # the event's line, one above its code
     assert result.exit_code() == 1
@@ -107,11 +110,9 @@ def test_findings_on_an_events_part_point_at_the_parts_line(
     _edit(article, "latitude: 27.5", "latitude: 127.5")
     location_line = date_line + 1  # "location:", the block holding the latitude
     result = validate_path(dataset, select="A003,D002,L002")
-    found = {
-        (r["rule"], r["field"], r["source_line"])
-        for r in result.findings.iter_rows(named=True)
-        if r["source_file"] == "articles/meridian-wire-2024-01-18.yaml"
-    }
+    found = _found_in(
+        result, "articles/meridian-wire-2024-01-18.yaml", "rule", "field", "source_line"
+    )
     assert found == {
         ("A003", "actor1_code", actor_line),
         ("D002", "date_start", date_line),
